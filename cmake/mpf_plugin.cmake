@@ -1,3 +1,7 @@
+# GCC marks function-local statics of inline functions STB_GNU_UNIQUE, which turns dlclose() into a
+# no-op: a plugin could then never be unloaded. Shared-object plugins are built without it.
+set(MPF_PLUGIN_MODULE_FLAGS $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
+
 # mpf_add_plugin(NAME <id> SOURCES <files...> [LIBRARIES <libs...>] [MODULE])
 #
 # Builds an in-tree plugin as a static library registered in the default binary (the generated
@@ -17,6 +21,7 @@ function(mpf_add_plugin)
   if(P_MODULE)
     add_library(${target}_module MODULE ${P_SOURCES})
     target_link_libraries(${target}_module PRIVATE mpf::sdk ${P_LIBRARIES})
+    target_compile_options(${target}_module PRIVATE ${MPF_PLUGIN_MODULE_FLAGS})
     set_target_properties(${target}_module PROPERTIES
       OUTPUT_NAME mpf_${P_NAME} PREFIX "lib"
       CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON

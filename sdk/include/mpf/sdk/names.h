@@ -43,8 +43,8 @@ class NameTable {
     return it == index_.end() ? kNotFound : it->second;
   }
 
-  /// The text of `id`; valid until the table is cleared or destroyed (not invalidated by growth
-  /// only if the caller copies it — growth may move the buffer).
+  /// The text of `id`. The view points into the table's buffer: adding names may move that buffer, so
+  /// copy the text before interning more; a frozen table (as in a snapshot) never moves it.
   std::string_view name(NameId id) const {
     return std::string_view(bytes_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
   }

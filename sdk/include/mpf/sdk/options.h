@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -78,6 +79,9 @@ struct OptionSpec {
   ConfigValue default_value;
   std::string description;
   bool required = false;
+  /// For kInt: the range of the C++ field, so that a value it cannot hold is refused, not truncated.
+  std::int64_t min_int = std::numeric_limits<std::int64_t>::min();
+  std::int64_t max_int = std::numeric_limits<std::int64_t>::max();
 };
 
 // ---- scalar conversions shared by the host's validation and the plugin's bind() ----
@@ -124,10 +128,26 @@ inline std::string type_hint(OptionType type) {
   return "a value";
 }
 
+// Quotes a scalar for a message, escaping what would break "one problem per line".
+inline std::string quote_for_message(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
 inline std::string describe_found(const ConfigValue& v) {
   switch (v.kind()) {
     case ConfigValue::Kind::kNull: return "nothing";
-    case ConfigValue::Kind::kScalar: return "\"" + v.text() + "\"";
+    case ConfigValue::Kind::kScalar: return quote_for_message(v.text());
     case ConfigValue::Kind::kList: return "a list";
     case ConfigValue::Kind::kMap: return "a map";
   }
@@ -162,7 +182,15 @@ inline Status check_option_value(const OptionSpec& spec, const ConfigValue& valu
     case OptionType::kAny: return Status::ok();
     case OptionType::kString: return value.is_scalar() ? Status::ok() : wrong();
     case OptionType::kBool: return value.is_scalar() && parse_bool(value.text()) ? Status::ok() : wrong();
-    case OptionType::kInt: return value.is_scalar() && parse_int(value.text()) ? Status::ok() : wrong();
+    case OptionType::kInt: {
+      std::optional<std::int64_t> n = value.is_scalar() ? parse_int(value.text()) : std::nullopt;
+      if (!n) return wrong();
+      if (*n < spec.min_int || *n > spec.max_int) {
+        return Status::invalid_argument(std::string(path) + ": " + std::to_string(*n) + " is out of range [" +
+                                        std::to_string(spec.min_int) + ", " + std::to_string(spec.max_int) + "]");
+      }
+      return Status::ok();
+    }
     case OptionType::kDouble: return value.is_scalar() && parse_double(value.text()) ? Status::ok() : wrong();
     case OptionType::kDuration: return value.is_scalar() && parse_duration(value.text()) ? Status::ok() : wrong();
     case OptionType::kStringList:
@@ -201,7 +229,7 @@ inline void check_options(const std::vector<OptionSpec>& specs, const ConfigValu
     auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& s) { return s.name == key; });
     std::string key_path = std::string(path) + "." + key;
     if (spec == specs.end()) {
-      std::string message = key_path + ": unknown option \"" + key + "\" for plugin \"" + std::string(plugin) + "\"";
+      std::string message = key_path + ": unknown option " + detail::quote_for_message(key) + " for plugin \"" + std::string(plugin) + "\"";
       std::string best;
       std::size_t best_distance = 3;  // farther than this is not a typo
       for (const auto& s : specs) {
@@ -334,6 +362,13 @@ class OptionSet {
     spec.default_value = Traits::to_value(defaults.*member);
     spec.description = std::move(description);
     spec.required = required;
+    if constexpr (std::is_integral_v<Field> && !std::is_same_v<Field, bool>) {
+      spec.min_int = static_cast<std::int64_t>(std::numeric_limits<Field>::min());
+      spec.max_int = std::numeric_limits<Field>::max() > static_cast<std::uint64_t>(
+                                                              std::numeric_limits<std::int64_t>::max())
+                         ? std::numeric_limits<std::int64_t>::max()
+                         : static_cast<std::int64_t>(std::numeric_limits<Field>::max());
+    }
     specs_.push_back(std::move(spec));
     readers_.push_back([name = std::move(name), member](const ConfigValue& options, Cfg& out) {
       if (const ConfigValue* v = options.find(name)) Traits::read(*v, out.*member);

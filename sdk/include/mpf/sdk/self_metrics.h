@@ -35,7 +35,9 @@ class Gauge {
 };
 
 /// The registry. Thread-safe. Names follow Prometheus conventions (snake_case, counters end _total).
-/// Asking twice for the same name and labels returns the same series.
+/// Asking twice for the same name and labels (in any order) returns the same series. Counters ignore
+/// negative deltas. A malformed name or label never fails the caller: it gets a working handle that is
+/// not exported, and the misuse is counted.
 class SelfMetrics {
  public:
   virtual ~SelfMetrics() = default;

@@ -26,7 +26,9 @@ class Sink {
   /// one for failures that would repeat.
   virtual Status consume(const SnapshotPtr& snapshot, std::chrono::steady_clock::time_point deadline) noexcept = 0;
 
-  /// Called once at shutdown after the last consume() returned.
+  /// Called once at shutdown after the last consume() returned. If a consume() hangs past the host's
+  /// drain bound, the host stops waiting; stop() then runs later on the sink's worker thread, when that
+  /// consume() returns.
   virtual void stop() noexcept {}
 };
 

@@ -54,8 +54,9 @@ class Source {
   /// thread; must not block on I/O (serve from a cache kept current in the background).
   virtual Status list_targets(std::vector<Target>& out) noexcept = 0;
 
-  /// Scrapes `target` into `batch` and then calls `done`. `batch` is empty, owned by the host, and valid
-  /// until `done` is called. Return promptly: either finish synchronously (and call `done` before
+  /// Scrapes `target` into `batch` and then calls `done`. `target` and `batch` are owned by the host and
+  /// stay valid until `done` is called; `batch` arrives empty except for node_name, preset to
+  /// target.name (NodeBatch::clear() would erase it too). Return promptly: either finish synchronously (and call `done` before
   /// returning) or start asynchronous work that calls `done` later. The host stops waiting at
   /// `deadline` and records a timeout, but still keeps `batch` alive until `done` is called; honour
   /// the deadline to free resources early. Non-blocking sources are called on the scheduler thread.

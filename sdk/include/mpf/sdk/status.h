@@ -39,7 +39,8 @@ class Status {
   bool is_ok() const { return code_ == StatusCode::kOk; }
   bool is_retryable() const { return code_ == StatusCode::kRetryable; }
   StatusCode code() const { return code_; }
-  /// Empty on success; otherwise one line meant for an operator.
+  /// Empty on success; otherwise meant for an operator: one line per problem (a config error may list
+  /// several problems, one per line).
   const std::string& message() const { return message_; }
 
   /// "ok", or "<code>: <message>".
@@ -66,20 +67,26 @@ class Status {
 };
 
 /// A value or the Status explaining why there is none. Constructing a Result from an ok Status is a
-/// programming error.
+/// programming error; in release builds it becomes a permanent "internal error" so that it can never
+/// pass for success.
 template <class T>
 class Result {
  public:
   Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor): returns read naturally
-  Result(Status status) : state_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    assert(!std::get<Status>(state_).is_ok() && "Result needs a value or a failure");
+  Result(Status status)  // NOLINT(google-explicit-constructor)
+      : state_(status.is_ok() ? Status::permanent("internal error: a Result was made from an ok Status")
+                              : std::move(status)) {
+    assert(!status.is_ok() && "Result needs a value or a failure");
   }
 
   bool is_ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return is_ok(); }
 
-  /// The failure, or an ok Status when there is a value.
-  Status status() const { return is_ok() ? Status::ok() : std::get<Status>(state_); }
+  /// The failure, or an ok Status when there is a value. The reference lives as long as the Result.
+  const Status& status() const {
+    static const Status kOk;
+    return is_ok() ? kOk : std::get<Status>(state_);
+  }
 
   T& value() & { return std::get<T>(state_); }
   const T& value() const& { return std::get<T>(state_); }

@@ -51,4 +51,7 @@
 #endif
 
 /// The toolchain tag compiled into every plugin and into the host, e.g. "gcc-12/libstdc++-cxx11abi/c++20".
+/// Like the ABI version it may be overridden only by tests proving that a mismatch is refused.
+#ifndef MPF_SDK_TOOLCHAIN_TAG
 #define MPF_SDK_TOOLCHAIN_TAG MPF_SDK_COMPILER_TAG "/" MPF_SDK_STDLIB_TAG "/" MPF_SDK_STD_TAG
+#endif
