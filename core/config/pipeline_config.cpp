@@ -127,7 +127,9 @@ class PipelineParser {
     const std::vector<OptionSpec>& specs = global_settings_options().specs();
     ConfigValue valid = ConfigValue::map();
     std::vector<std::string> bad_keys;
-    for (const auto& [key, item] : value.entries()) {
+    for (const auto& entry : value.entries()) {
+      const std::string& key = entry.first;  // not a structured binding: clang 14 cannot capture one
+      const ConfigValue& item = entry.second;
       std::string path = "global." + key;
       auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& s) { return s.name == key; });
       if (spec == specs.end()) {

@@ -225,7 +225,10 @@ inline void check_options(const std::vector<OptionSpec>& specs, const ConfigValu
                      detail::describe_found(options));
     return;
   }
-  for (const auto& [key, value] : options.entries()) {
+  for (const auto& entry : options.entries()) {
+    // Plain references, not a structured binding: clang 14 cannot capture those in the lambda below.
+    const std::string& key = entry.first;
+    const ConfigValue& value = entry.second;
     auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& s) { return s.name == key; });
     std::string key_path = std::string(path) + "." + key;
     if (spec == specs.end()) {
