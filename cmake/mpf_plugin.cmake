@@ -26,5 +26,6 @@ function(mpf_add_plugin)
       OUTPUT_NAME mpf_${P_NAME} PREFIX "lib"
       CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
       LIBRARY_OUTPUT_DIRECTORY ${MPF_PLUGIN_OUTPUT_DIRECTORY})
+    set_property(GLOBAL APPEND PROPERTY MPF_PLUGIN_MODULES ${target}_module)
   endif()
 endfunction()
