@@ -19,10 +19,13 @@ PipelineRuntime::~PipelineRuntime() {
   for (auto& runner : sink_runners_) runner->stop(std::chrono::nanoseconds(0));
   sink_runners_.clear();
   scheduler_.reset();
+  // Instances are destroyed next; their HTTP callbacks must have run (or failed) by then.
+  http_engine_->stop();
 }
 
 InstanceContext& PipelineRuntime::new_context(const PluginEntry& entry) {
-  contexts_.push_back(std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_));
+  contexts_.push_back(
+      std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_, http_engine_));
   return *contexts_.back();
 }
 
@@ -31,6 +34,7 @@ Status PipelineRuntime::start() {
   auto fail = [](const PluginEntry& entry, const Status& st) {
     return Status::invalid_argument(entry.path + " (" + entry.plugin + "): " + st.message());
   };
+  if (Status st = http_engine_->start(); !st.is_ok()) return st;
 
   for (const PluginEntry& entry : config_.sinks) {
     auto sink = registry_.create_sink(entry.plugin, entry.options, entry.path + ".options", new_context(entry));

@@ -7,6 +7,7 @@
 
 #include "core/config/pipeline_config.h"
 #include "core/log/logger.h"
+#include "core/net/http_engine.h"
 #include "core/registry/plugin_registry.h"
 #include "core/status/self_metrics_registry.h"
 #include "mpf/sdk/status.h"
@@ -46,6 +47,9 @@ class PipelineRuntime {
   std::unique_ptr<Logger> log_;
   SelfMetricsRegistry metrics_;
   boost::asio::io_context io_;
+  // Started before any instance exists and stopped (failing what is in flight) after the scheduler,
+  // before the instances are destroyed. Shared with the contexts, which may outlive the runtime.
+  std::shared_ptr<HttpEngine> http_engine_ = std::make_shared<HttpEngine>();
 
   // Declaration order is teardown order in reverse: contexts outlive the instances that use them. They
   // are shared because a sink worker abandoned at shutdown may still log after the runtime is gone.

@@ -2,13 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <exception>
-#include <map>
-#include <mutex>
 #include <random>
 #include <thread>
-#include <unordered_set>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -16,74 +12,16 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "core/scheduler/cycle_runner.h"
+#include "core/scheduler/scrape_call.h"
+#include "core/scheduler/scrape_source.h"
+#include "core/scheduler/target_state_log.h"
 #include "mpf/sdk/duration.h"
 
 namespace mpf::core {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-
-// One call of a done callback, on its way to the scheduler's strand.
-struct Arrival {
-  std::uint64_t cycle = 0;
-  std::size_t source = 0;
-  std::size_t index = 0;
-  mpf::ScrapeOutcome outcome;
-  Clock::time_point at;
-  bool duplicate = false;
-};
-
-// A done callback hands its outcome to the scheduler through the gate. Once the scheduler stopped or
-// was destroyed the gate is closed and late callbacks go nowhere, so a plugin may keep and call a
-// callback at any time without reaching a dead scheduler or io_context.
-struct Gate {
-  std::mutex mu;
-  bool open = true;
-  std::function<void(Arrival)> deliver;
-
-  void send(Arrival arrival) {
-    std::lock_guard lock(mu);
-    if (open && deliver) deliver(std::move(arrival));
-  }
-  void close() {
-    std::lock_guard lock(mu);
-    open = false;
-    deliver = nullptr;
-  }
-};
-
-// Shared by one scrape's done callback (all copies of it), the pool task of a blocking source and the
-// scheduler. Owns what the source may still use after the scheduler gave up on the scrape: the
-// batch and the target stay alive until the source drops its callback.
-struct ScrapeCall {
-  std::shared_ptr<Gate> gate;
-  std::shared_ptr<mpf::Counter> protocol_errors;
-  std::shared_ptr<mpf::NodeBatch> batch;
-  std::shared_ptr<const mpf::Target> target;
-  std::uint64_t cycle = 0;
-  std::size_t source = 0;
-  std::size_t index = 0;
-  std::atomic<bool> done_called{false};
-  // 0: not started; 1: scrape() entered (blocking sources); 2: abandoned before it started.
-  std::atomic<int> start_state{0};
-
-  void done(mpf::ScrapeOutcome outcome) {
-    Arrival arrival{cycle, source, index, std::move(outcome), Clock::now(), done_called.exchange(true)};
-    if (arrival.duplicate) protocol_errors->inc();
-    gate->send(std::move(arrival));
-  }
-  bool try_start() {
-    int expected = 0;
-    return start_state.compare_exchange_strong(expected, 1);
-  }
-  void abandon() {
-    int expected = 0;
-    start_state.compare_exchange_strong(expected, 2);
-  }
-};
-
-enum class Phase : unsigned char { kWaiting, kQueued, kRunning, kDone };
 
 std::size_t worker_pool_size() {
   unsigned n = std::thread::hardware_concurrency();
@@ -92,11 +30,12 @@ std::size_t worker_pool_size() {
 
 }  // namespace
 
-class Scheduler::Impl : public std::enable_shared_from_this<Impl> {
+// Owns the tick grid and the scheduler's lifecycle; each cycle's scraping is a CycleRunner's job.
+class Scheduler::Impl : public std::enable_shared_from_this<Impl>, private CycleHost {
  public:
   Impl(boost::asio::io_context& io, SchedulerOptions options, std::vector<NamedSource> sources,
        std::vector<NamedProcessor> processors, PublishFn publish, mpf::Logger& log, SelfMetricsRegistry& metrics);
-  ~Impl();
+  ~Impl() override;
 
   void init();
   void start();
@@ -106,43 +45,10 @@ class Scheduler::Impl : public std::enable_shared_from_this<Impl> {
   std::atomic<std::uint64_t> cycles_completed{0};
 
  private:
-  struct SourceState {
-    std::string name;
-    mpf::Source* source = nullptr;
-    bool blocking = false;
-    std::shared_ptr<mpf::Counter> success;
-    std::shared_ptr<mpf::Counter> failure;
-    std::shared_ptr<mpf::Counter> protocol_errors;
-    std::shared_ptr<mpf::Counter> list_failures;
-    std::map<mpf::FailureReason, std::shared_ptr<mpf::Counter>> failures_by_reason;
-  };
   struct ProcessorState {
     std::string name;
     mpf::Processor* processor = nullptr;
     std::shared_ptr<mpf::Counter> failures;
-  };
-  struct TargetRun {
-    std::size_t source = 0;
-    std::shared_ptr<const mpf::Target> target;
-    std::shared_ptr<ScrapeCall> call;
-    std::unique_ptr<boost::asio::steady_timer> timer;
-    Clock::time_point started;
-    Clock::time_point deadline;
-    Phase phase = Phase::kWaiting;
-    mpf::ScrapeResult result;
-  };
-  struct Cycle {
-    explicit Cycle(const Strand& strand) : deadline_timer(strand) {}
-    std::uint64_t number = 0;
-    Clock::time_point started;
-    std::chrono::system_clock::time_point started_wall;
-    Clock::time_point deadline;
-    std::vector<TargetRun> targets;
-    std::deque<std::size_t> ready;
-    std::size_t remaining = 0;
-    std::size_t in_flight = 0;
-    bool finishing = false;
-    boost::asio::steady_timer deadline_timer;
   };
 
   // Runs `fn(impl)` on the strand if the scheduler still exists then.
@@ -152,33 +58,27 @@ class Scheduler::Impl : public std::enable_shared_from_this<Impl> {
       if (auto self = weak.lock()) fn(*self);
     });
   }
-  bool current(std::uint64_t cycle) const { return cycle_ && cycle_->number == cycle; }
+  bool current(std::uint64_t cycle) const { return cycle_ && cycle_->number() == cycle; }
+
+  TimerHandler when_current(std::uint64_t cycle, std::function<void(CycleRunner&)> fn) override;
+  void post_finish(std::uint64_t cycle) override;
 
   void on_tick();
   void begin_cycle();
-  void collect_targets(Cycle& cycle);
-  void on_jitter_elapsed(std::uint64_t cycle, std::size_t index);
-  void launch_ready();
-  void launch(std::size_t index);
-  void on_done(Arrival arrival);
-  void on_deadline(std::uint64_t cycle, std::size_t index);
-  void on_cycle_deadline(std::uint64_t cycle);
-  void complete(std::size_t index, mpf::ScrapeOutcome outcome, Clock::time_point ended);
-  void fail_unfinished(const char* why);
+  void on_done(ScrapeArrival arrival);
   void finish_cycle(std::uint64_t cycle);
-  void log_target_changes(const mpf::Snapshot& snapshot, const std::vector<std::size_t>& source_of);
+  void run_processors(std::uint64_t cycle, mpf::Snapshot& snapshot);
   void schedule_next(Clock::time_point now);
   void finish_stop();
-  std::shared_ptr<mpf::Counter>& failure_counter(SourceState& source, mpf::FailureReason reason);
 
-  Strand strand_;
+  SchedulerStrand strand_;
   SchedulerOptions options_;
-  std::vector<SourceState> sources_;
+  std::vector<ScrapeSource> sources_;
   std::vector<ProcessorState> processors_;
   PublishFn publish_;
   mpf::Logger& log_;
   SelfMetricsRegistry& metrics_;
-  std::shared_ptr<Gate> gate_ = std::make_shared<Gate>();
+  std::shared_ptr<ScrapeGate> gate_ = std::make_shared<ScrapeGate>();
   std::unique_ptr<boost::asio::thread_pool> pool_;
   boost::asio::steady_timer tick_timer_;
   std::mt19937_64 rng_;
@@ -195,11 +95,9 @@ class Scheduler::Impl : public std::enable_shared_from_this<Impl> {
   bool stopped_ = false;
   std::uint64_t cycle_number_ = 0;
   Clock::time_point scheduled_;  // when the current cycle was due; the tick grid
-  std::unique_ptr<Cycle> cycle_;
+  std::unique_ptr<CycleRunner> cycle_;
   std::vector<std::function<void()>> on_stopped_;
-  // Last failure reason per failing (source, target), to log once per state change; rebuilt each
-  // cycle so that targets that left do not accumulate.
-  std::map<std::pair<std::size_t, std::string>, mpf::FailureReason> failing_;
+  TargetStateLog target_log_{log_};
 };
 
 Scheduler::Impl::Impl(boost::asio::io_context& io, SchedulerOptions options, std::vector<NamedSource> sources,
@@ -228,21 +126,8 @@ Scheduler::Impl::Impl(boost::asio::io_context& io, SchedulerOptions options, std
       log_.error("Ignoring a source without an instance", {{"source", s.name}});
       continue;
     }
-    SourceState state;
-    state.name = s.name;
-    state.source = s.source;
-    state.blocking = s.source->blocking();
-    any_blocking = any_blocking || state.blocking;
-    state.success = metrics_.counter("mpf_scrape_total", "Scrapes by source and result.",
-                                     {{"source", s.name}, {"result", "success"}});
-    state.failure = metrics_.counter("mpf_scrape_total", "Scrapes by source and result.",
-                                     {{"source", s.name}, {"result", "failure"}});
-    state.protocol_errors = metrics_.counter(
-        "mpf_plugin_protocol_errors_total", "Calls by a plugin that broke the SDK contract (host-side bug check).",
-        {{"plugin", s.name}});
-    state.list_failures = metrics_.counter("mpf_source_list_failures_total",
-                                           "Cycles in which a source failed to list its targets.", {{"source", s.name}});
-    sources_.push_back(std::move(state));
+    sources_.push_back(ScrapeSource::create(s.name, *s.source, metrics_));
+    any_blocking = any_blocking || sources_.back().blocking;
   }
   for (auto& p : processors) {
     if (p.processor == nullptr) {
@@ -269,7 +154,7 @@ Scheduler::Impl::Impl(boost::asio::io_context& io, SchedulerOptions options, std
 Scheduler::Impl::~Impl() { shutdown(); }
 
 void Scheduler::Impl::init() {
-  gate_->deliver = [weak = weak_from_this(), strand = strand_](Arrival arrival) {
+  gate_->deliver = [weak = weak_from_this(), strand = strand_](ScrapeArrival arrival) {
     boost::asio::post(strand, [weak, arrival = std::move(arrival)]() mutable {
       if (auto self = weak.lock()) self->on_done(std::move(arrival));
     });
@@ -308,11 +193,22 @@ void Scheduler::Impl::stop(std::function<void()> on_stopped) {
     self.stopping_ = true;
     self.tick_timer_.cancel();
     if (self.cycle_) {
-      self.fail_unfinished("shutdown");
+      self.cycle_->stop();
     } else {
       self.finish_stop();
     }
   });
+}
+
+CycleHost::TimerHandler Scheduler::Impl::when_current(std::uint64_t cycle, std::function<void(CycleRunner&)> fn) {
+  return [weak = weak_from_this(), cycle, fn = std::move(fn)](const boost::system::error_code&) {
+    auto self = weak.lock();
+    if (self && self->current(cycle)) fn(*self->cycle_);
+  };
+}
+
+void Scheduler::Impl::post_finish(std::uint64_t cycle) {
+  post([cycle](Impl& self) { self.finish_cycle(cycle); });
 }
 
 void Scheduler::Impl::on_tick() {
@@ -321,159 +217,12 @@ void Scheduler::Impl::on_tick() {
 }
 
 void Scheduler::Impl::begin_cycle() {
-  auto cycle = std::make_unique<Cycle>(strand_);
-  cycle->number = ++cycle_number_;
-  cycle->started = Clock::now();
-  cycle->started_wall = std::chrono::system_clock::now();
-  cycle->deadline = cycle->started + options_.cycle_deadline;
-  collect_targets(*cycle);
-
-  // Stagger starts like metrics-server: U[0, min(per_target * targets, max)].
-  std::size_t total = cycle->targets.size();
-  std::chrono::nanoseconds spread = options_.max_jitter;
-  if (options_.jitter_per_target.count() == 0) {
-    spread = std::chrono::nanoseconds::zero();
-  } else if (total < static_cast<std::size_t>(options_.max_jitter / options_.jitter_per_target)) {
-    spread = options_.jitter_per_target * static_cast<std::int64_t>(total);
-  }
-  std::uniform_int_distribution<std::int64_t> offset(0, spread.count());
-
-  cycle_ = std::move(cycle);
-  Cycle& c = *cycle_;
-  c.remaining = total;
-  if (total == 0) {
-    c.finishing = true;
-    post([n = c.number](Impl& self) { self.finish_cycle(n); });
-    return;
-  }
-  c.deadline_timer.expires_at(c.deadline);
-  c.deadline_timer.async_wait([weak = weak_from_this(), n = c.number](const boost::system::error_code&) {
-    if (auto self = weak.lock()) self->on_cycle_deadline(n);
-  });
-  for (std::size_t i = 0; i < total; ++i) {
-    TargetRun& run = c.targets[i];
-    auto delay = std::chrono::nanoseconds(spread.count() > 0 ? offset(rng_) : 0);
-    if (delay.count() == 0) {
-      run.phase = Phase::kQueued;
-      c.ready.push_back(i);
-      continue;
-    }
-    run.timer->expires_at(c.started + delay);
-    run.timer->async_wait([weak = weak_from_this(), n = c.number, i](const boost::system::error_code&) {
-      if (auto self = weak.lock()) self->on_jitter_elapsed(n, i);
-    });
-  }
-  launch_ready();
+  CycleEnv env{strand_, options_, sources_, gate_, pool_.get(), *in_flight_, log_, *this};
+  cycle_ = std::make_unique<CycleRunner>(env, ++cycle_number_);
+  cycle_->start(rng_);
 }
 
-void Scheduler::Impl::collect_targets(Cycle& cycle) {
-  for (std::size_t s = 0; s < sources_.size(); ++s) {
-    SourceState& source = sources_[s];
-    std::vector<mpf::Target> listed;
-    mpf::Status status;
-    try {
-      status = source.source->list_targets(listed);
-    } catch (...) {
-      status = mpf::Status::permanent("list_targets threw an exception");
-    }
-    if (!status.is_ok()) {
-      // The other sources go on; this one sits the cycle out.
-      source.list_failures->inc();
-      log_.warn("Failed to list targets", {{"source", source.name}, {"error", status.to_string()}});
-      continue;
-    }
-    std::unordered_set<std::string> seen;
-    for (auto& target : listed) {
-      if (!seen.insert(target.name).second) {
-        source.protocol_errors->inc();
-        log_.warn("Dropping a duplicate target", {{"source", source.name}, {"target", target.name}});
-        continue;
-      }
-      TargetRun run;
-      run.source = s;
-      run.result.source = source.name;
-      run.result.target = target.name;
-      run.target = std::make_shared<const mpf::Target>(std::move(target));
-      run.timer = std::make_unique<boost::asio::steady_timer>(strand_);
-      cycle.targets.push_back(std::move(run));
-    }
-  }
-}
-
-void Scheduler::Impl::on_jitter_elapsed(std::uint64_t cycle, std::size_t index) {
-  if (!current(cycle) || cycle_->targets[index].phase != Phase::kWaiting) return;
-  cycle_->targets[index].phase = Phase::kQueued;
-  cycle_->ready.push_back(index);
-  launch_ready();
-}
-
-void Scheduler::Impl::launch_ready() {
-  Cycle& c = *cycle_;
-  while (!stopping_ && !c.ready.empty() && c.in_flight < options_.max_in_flight) {
-    std::size_t index = c.ready.front();
-    c.ready.pop_front();
-    launch(index);
-  }
-}
-
-void Scheduler::Impl::launch(std::size_t index) {
-  Cycle& c = *cycle_;
-  TargetRun& run = c.targets[index];
-  Clock::time_point now = Clock::now();
-  if (now >= c.deadline) {
-    complete(index,
-             mpf::ScrapeOutcome::failure(mpf::FailureReason::kTimeout,
-                                         mpf::Status::retryable("the cycle deadline passed before the scrape started")),
-             now);
-    return;
-  }
-  SourceState& source = sources_[run.source];
-  run.phase = Phase::kRunning;
-  run.started = now;
-  run.deadline = std::min(now + options_.scrape_timeout, c.deadline);
-  ++c.in_flight;
-  in_flight_->add(1);
-
-  auto call = std::make_shared<ScrapeCall>();
-  call->gate = gate_;
-  call->protocol_errors = source.protocol_errors;
-  call->batch = std::make_shared<mpf::NodeBatch>();
-  call->batch->node_name = run.target->name;
-  call->target = run.target;
-  call->cycle = c.number;
-  call->source = run.source;
-  call->index = index;
-  run.call = call;
-
-  run.timer->expires_at(run.deadline);
-  run.timer->async_wait([weak = weak_from_this(), n = c.number, index](const boost::system::error_code&) {
-    if (auto self = weak.lock()) self->on_deadline(n, index);
-  });
-
-  mpf::ScrapeDone done = [call](mpf::ScrapeOutcome outcome) { call->done(std::move(outcome)); };
-  if (source.blocking) {
-    boost::asio::post(*pool_, [call, src = source.source, deadline = run.deadline, done = std::move(done)]() mutable {
-      // Skipped when the scheduler gave up on it while it was queued (deadline or shutdown).
-      if (!call->try_start()) return;
-      try {
-        src->scrape(*call->target, deadline, *call->batch, std::move(done));
-      } catch (...) {
-        call->done(mpf::ScrapeOutcome::failure(mpf::FailureReason::kInternal,
-                                               mpf::Status::permanent("scrape threw an exception")));
-      }
-    });
-    return;
-  }
-  call->start_state.store(1);
-  try {
-    source.source->scrape(*call->target, run.deadline, *call->batch, std::move(done));
-  } catch (...) {
-    call->done(mpf::ScrapeOutcome::failure(mpf::FailureReason::kInternal,
-                                           mpf::Status::permanent("scrape threw an exception")));
-  }
-}
-
-void Scheduler::Impl::on_done(Arrival arrival) {
+void Scheduler::Impl::on_done(ScrapeArrival arrival) {
   if (arrival.duplicate) {
     // Counted where it happened; logged here, where the logger is known to be alive.
     log_.error("A source called done twice for one scrape; ignoring the second call",
@@ -481,154 +230,43 @@ void Scheduler::Impl::on_done(Arrival arrival) {
     return;
   }
   if (!current(arrival.cycle)) return;
-  TargetRun& run = cycle_->targets[arrival.index];
-  if (run.phase != Phase::kRunning) return;  // already timed out or cut by shutdown
-  if (arrival.at > run.deadline) {
-    // The answer came too late; what counts is the timeout, whichever handler runs first.
-    on_deadline(arrival.cycle, arrival.index);
-    return;
-  }
-  SourceState& source = sources_[run.source];
-  mpf::ScrapeOutcome& outcome = arrival.outcome;
-  if (outcome.status.is_ok() != (outcome.reason == mpf::FailureReason::kNone)) {
-    source.protocol_errors->inc();
-    log_.warn("A source reported an inconsistent scrape outcome",
-              {{"source", source.name}, {"target", run.result.target}, {"status", outcome.status.to_string()},
-               {"reason", mpf::failure_reason_name(outcome.reason)}});
-    // The status decides; a failure still needs a reason.
-    outcome.reason = outcome.status.is_ok() ? mpf::FailureReason::kNone : mpf::FailureReason::kInternal;
-  }
-  complete(arrival.index, std::move(outcome), arrival.at);
-  launch_ready();
-}
-
-void Scheduler::Impl::on_deadline(std::uint64_t cycle, std::size_t index) {
-  if (!current(cycle)) return;
-  TargetRun& run = cycle_->targets[index];
-  if (run.phase != Phase::kRunning) return;
-  complete(index,
-           mpf::ScrapeOutcome::failure(
-               mpf::FailureReason::kTimeout,
-               mpf::Status::retryable("no answer within " + mpf::format_duration(run.deadline - run.started))),
-           run.deadline);
-  launch_ready();
-}
-
-void Scheduler::Impl::on_cycle_deadline(std::uint64_t cycle) {
-  if (!current(cycle)) return;
-  // Running targets have their own deadline at the latest here; this catches those still waiting
-  // for their jitter or a free slot.
-  fail_unfinished("the cycle deadline passed before the scrape finished");
-}
-
-void Scheduler::Impl::fail_unfinished(const char* why) {
-  Cycle& c = *cycle_;
-  c.ready.clear();
-  Clock::time_point now = Clock::now();
-  for (std::size_t i = 0; i < c.targets.size(); ++i) {
-    if (c.targets[i].phase == Phase::kDone) continue;
-    complete(i, mpf::ScrapeOutcome::failure(mpf::FailureReason::kTimeout, mpf::Status::retryable(why)), now);
-  }
-}
-
-void Scheduler::Impl::complete(std::size_t index, mpf::ScrapeOutcome outcome, Clock::time_point ended) {
-  Cycle& c = *cycle_;
-  TargetRun& run = c.targets[index];
-  bool was_running = run.phase == Phase::kRunning;
-  run.phase = Phase::kDone;
-  run.timer->cancel();
-  if (was_running) {
-    --c.in_flight;
-    in_flight_->add(-1);
-    run.result.duration = std::max(ended - run.started, Clock::duration::zero());
-  }
-  SourceState& source = sources_[run.source];
-  if (outcome.status.is_ok()) {
-    // The source is done with the batch; the node name is restored in case it cleared the batch.
-    if (run.call->batch->node_name.empty()) run.call->batch->node_name = run.result.target;
-    run.result.batch = run.call->batch;
-    source.success->inc();
-  } else {
-    // A blocking scrape still queued on the pool must not start any more.
-    if (run.call) run.call->abandon();
-    source.failure->inc();
-    failure_counter(source, outcome.reason)->inc();
-  }
-  run.result.status = std::move(outcome.status);
-  run.result.reason = outcome.reason;
-  // The callback's state keeps the batch alive for a source that still holds it.
-  run.call.reset();
-  --c.remaining;
-  // Callers start the next queued scrapes themselves: doing it from here would recurse through
-  // launch() once per target when the cycle deadline has passed.
-  if (c.remaining == 0 && !c.finishing) {
-    c.finishing = true;
-    post([n = c.number](Impl& self) { self.finish_cycle(n); });
-  }
-}
-
-std::shared_ptr<mpf::Counter>& Scheduler::Impl::failure_counter(SourceState& source, mpf::FailureReason reason) {
-  auto& counter = source.failures_by_reason[reason];
-  if (!counter) {
-    counter = metrics_.counter("mpf_scrape_failures_total", "Failed scrapes by source and reason.",
-                               {{"source", source.name}, {"reason", mpf::failure_reason_name(reason)}});
-  }
-  return counter;
+  cycle_->on_done(std::move(arrival));
 }
 
 void Scheduler::Impl::finish_cycle(std::uint64_t cycle) {
   if (!current(cycle)) return;
-  std::unique_ptr<Cycle> c = std::move(cycle_);
-  c->deadline_timer.cancel();
+  std::unique_ptr<CycleRunner> c = std::move(cycle_);
 
   auto snapshot = std::make_shared<mpf::Snapshot>();
-  snapshot->cycle = c->number;
-  snapshot->started_at = c->started_wall;
-  snapshot->scrapes.reserve(c->targets.size());
-  std::size_t failures = 0;
+  snapshot->cycle = cycle;
+  snapshot->started_at = c->started_wall();
   std::vector<std::size_t> source_of;
-  source_of.reserve(c->targets.size());
-  for (auto& run : c->targets) {
-    if (!run.result.status.is_ok()) ++failures;
-    source_of.push_back(run.source);
-    snapshot->scrapes.push_back(std::move(run.result));
-  }
+  std::size_t failures = c->take_results(snapshot->scrapes, source_of);
   // The end of scraping, so that processors can read it.
   snapshot->finished_at = std::chrono::system_clock::now();
-  c->targets.clear();  // releases the timers before plugins run
+  Clock::time_point started = c->started();
+  c.reset();  // releases the timers before plugins run
   // Before the processors, which may reorder or extend `scrapes`.
-  if (!stopping_) log_target_changes(*snapshot, source_of);
+  if (!stopping_) target_log_.update(*snapshot, source_of);
 
-  for (auto& p : processors_) {
-    mpf::Status status;
-    try {
-      status = p.processor->process(*snapshot);
-    } catch (...) {
-      status = mpf::Status::permanent("process threw an exception");
-    }
-    if (!status.is_ok()) {
-      p.failures->inc();
-      log_.warn("Processor failed", {{"processor", p.name}, {"cycle", std::to_string(c->number)},
-                                     {"error", status.to_string()}});
-    }
-  }
+  run_processors(cycle, *snapshot);
   std::size_t targets = snapshot->scrapes.size();
   if (publish_) {
     try {
       publish_(std::move(snapshot));
     } catch (const std::exception& e) {
-      log_.error("Publishing a snapshot failed", {{"cycle", std::to_string(c->number)}, {"error", e.what()}});
+      log_.error("Publishing a snapshot failed", {{"cycle", std::to_string(cycle)}, {"error", e.what()}});
     } catch (...) {
-      log_.error("Publishing a snapshot failed", {{"cycle", std::to_string(c->number)}});
+      log_.error("Publishing a snapshot failed", {{"cycle", std::to_string(cycle)}});
     }
   }
 
   Clock::time_point now = Clock::now();
-  auto duration = now - c->started;
+  auto duration = now - started;
   cycles_total_->inc();
   cycle_duration_->observe(std::chrono::duration<double>(duration).count());
   log_.info_v(1, "Scrape finished",
-              {{"cycle", std::to_string(c->number)}, {"duration", mpf::format_duration(duration)},
+              {{"cycle", std::to_string(cycle)}, {"duration", mpf::format_duration(duration)},
                {"targets", std::to_string(targets)}, {"failures", std::to_string(failures)}});
   cycles_completed.fetch_add(1);
 
@@ -639,28 +277,20 @@ void Scheduler::Impl::finish_cycle(std::uint64_t cycle) {
   schedule_next(now);
 }
 
-void Scheduler::Impl::log_target_changes(const mpf::Snapshot& snapshot, const std::vector<std::size_t>& source_of) {
-  // One warning when a target starts failing or changes reason, one info when it recovers, instead
-  // of one line per target per cycle.
-  std::map<std::pair<std::size_t, std::string>, mpf::FailureReason> failing;
-  for (std::size_t i = 0; i < snapshot.scrapes.size(); ++i) {
-    const mpf::ScrapeResult& r = snapshot.scrapes[i];
-    auto key = std::make_pair(source_of[i], r.target);
-    auto previous = failing_.find(key);
-    if (r.status.is_ok()) {
-      if (previous != failing_.end()) {
-        log_.info("Target scrape recovered", {{"source", r.source}, {"target", r.target}});
-      }
-      continue;
+void Scheduler::Impl::run_processors(std::uint64_t cycle, mpf::Snapshot& snapshot) {
+  for (auto& p : processors_) {
+    mpf::Status status;
+    try {
+      status = p.processor->process(snapshot);
+    } catch (...) {
+      status = mpf::Status::permanent("process threw an exception");
     }
-    if (previous == failing_.end() || previous->second != r.reason) {
-      log_.warn("Failed to scrape target", {{"source", r.source}, {"target", r.target},
-                                            {"reason", mpf::failure_reason_name(r.reason)},
-                                            {"error", r.status.message()}});
+    if (!status.is_ok()) {
+      p.failures->inc();
+      log_.warn("Processor failed", {{"processor", p.name}, {"cycle", std::to_string(cycle)},
+                                     {"error", status.to_string()}});
     }
-    failing.emplace(std::move(key), r.reason);
   }
-  failing_ = std::move(failing);
 }
 
 void Scheduler::Impl::schedule_next(Clock::time_point now) {
@@ -698,8 +328,6 @@ void Scheduler::Impl::finish_stop() {
   }
   on_stopped_.clear();
 }
-
-// ---- Scheduler ----
 
 Scheduler::Scheduler(boost::asio::io_context& io, SchedulerOptions options, std::vector<NamedSource> sources,
                      std::vector<NamedProcessor> processors, PublishFn publish, mpf::Logger& log,

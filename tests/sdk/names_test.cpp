@@ -72,3 +72,19 @@ TEST(SampleTest, StaysSmall) {
 
 }  // namespace
 }  // namespace mpf
+
+namespace mpf {
+namespace {
+
+TEST(NameTableTest, MovedFromTablesStayUsableAndCollisionsResolve) {
+  NameTable t;
+  for (int i = 0; i < 200000; ++i) t.intern(std::to_string(i));
+  for (int i = 0; i < 200000; i += 997) EXPECT_EQ(t.name(t.find(std::to_string(i))), std::to_string(i));
+  NameTable moved(std::move(t));
+  EXPECT_EQ(moved.size(), 200001u);
+  t = NameTable();
+  EXPECT_EQ(t.intern("again"), 1u);
+}
+
+}  // namespace
+}  // namespace mpf

@@ -171,3 +171,32 @@ TEST(OptionSetTest, MessagesStayOneLinePerProblem) {
 
 }  // namespace
 }  // namespace mpf
+
+namespace mpf {
+namespace {
+
+struct SharedClientOptions {
+  int port = 10250;
+};
+struct DerivedConfig : SharedClientOptions {
+  std::string path = "/metrics/resource";
+};
+
+template <class Cfg>
+OptionSet<Cfg> with_shared_options(OptionSet<Cfg> set) {
+  return std::move(set).add("port", &SharedClientOptions::port, "Port.");
+}
+
+TEST(OptionSetTest, MembersOfABaseConfigAreDeclaredOnce) {
+  static const auto set = with_shared_options(OptionSet<DerivedConfig>()).add("path", &DerivedConfig::path, "Path.");
+  ConfigValue options = ConfigValue::map();
+  options.set("port", ConfigValue::scalar("4194"));
+  auto cfg = set.bind(options, "sources[0].options", "p");
+  ASSERT_TRUE(cfg.is_ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->port, 4194);
+  EXPECT_EQ(cfg->path, "/metrics/resource");
+  EXPECT_EQ(set.specs()[0].default_value, ConfigValue::scalar("10250"));
+}
+
+}  // namespace
+}  // namespace mpf

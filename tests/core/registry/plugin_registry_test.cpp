@@ -30,6 +30,10 @@ class TestContext : public PluginContext {
   std::string_view instance_name() const noexcept override { return "test"; }
   Logger& logger() noexcept override { return logger_; }
   SelfMetrics& self_metrics() noexcept override { return metrics_; }
+  // The test plugins make no HTTP requests; a client would be a sign of a mix-up.
+  Result<std::shared_ptr<HttpClient>> make_http_client(const HttpClientOptions&) noexcept override {
+    return Status::invalid_argument("no HTTP in plugin registry tests");
+  }
 
  private:
   mpf::test::TestLogger logger_;

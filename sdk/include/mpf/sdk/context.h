@@ -1,13 +1,17 @@
 #pragma once
 
 /// @file
-/// What the host gives a plugin instance: its name, a logger and self-metrics. Later SDK versions add
-/// shared services here (HTTP client, cluster view) so plugins never include core headers.
+/// What the host gives a plugin instance: its name, a logger, self-metrics and the shared HTTP client
+/// engine. Later SDK versions add shared services here (cluster view) so plugins never include core
+/// headers.
 
+#include <memory>
 #include <string_view>
 
+#include "mpf/sdk/http_client.h"
 #include "mpf/sdk/logger.h"
 #include "mpf/sdk/self_metrics.h"
+#include "mpf/sdk/status.h"
 
 namespace mpf {
 
@@ -19,6 +23,17 @@ class PluginContext {
   virtual std::string_view instance_name() const noexcept = 0;
   virtual Logger& logger() noexcept = 0;
   virtual SelfMetrics& self_metrics() noexcept = 0;
+
+  /// An HTTP client on the host's engine (shared I/O threads, per-client TLS context, credentials and
+  /// kept-alive connections). Call from create() or start(), once per distinct set of options, and keep
+  /// the client: making one per request defeats connection reuse. Files named in `options` are read
+  /// now; an unreadable or invalid CA, certificate, key or token file fails with invalid_argument naming
+  /// the file, which the plugin returns as its configuration error.
+  /// Threading: thread-safe; the client is thread-safe too and calls back on the engine's threads.
+  /// Lifetime: the client must not outlive this context. Destroying it with requests in flight is
+  /// safe (they complete or fail, each callback still runs once); when the host shuts down, requests in
+  /// flight fail with a retryable "shutting down" status before the plugin instance is destroyed.
+  virtual Result<std::shared_ptr<HttpClient>> make_http_client(const HttpClientOptions& options) noexcept = 0;
 };
 
 }  // namespace mpf

@@ -5,10 +5,10 @@
 /// every sample; storing each distinct name once and referring to it by a 32-bit id keeps a batch of
 /// 300 000 containers compact and makes comparisons integer compares.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace mpf {
@@ -17,7 +17,10 @@ namespace mpf {
 using NameId = std::uint32_t;
 inline constexpr NameId kEmptyName = 0;
 
-/// An append-only set of strings stored back to back in one buffer.
+/// An append-only set of strings stored back to back in one buffer, indexed by an open-addressing
+/// hash table of ids. clear() keeps every buffer's capacity, so a table reused across cycles stops
+/// allocating once it has seen its largest cycle. Moves never allocate; a moved-from table holds only
+/// the empty name and stays usable.
 /// Not thread-safe while being written; safe to read concurrently once frozen (e.g. in a snapshot).
 class NameTable {
  public:
@@ -26,31 +29,38 @@ class NameTable {
   /// The id of `name`, adding it if new. Amortised O(1); allocates only when the table grows.
   NameId intern(std::string_view name) {
     if (name.empty()) return kEmptyName;
-    auto it = index_.find(Key{name, this});
-    if (it != index_.end()) return it->second;
+    if (slots_.empty()) clear();  // a moved-from table
+    const std::uint32_t hash = hash_of(name);
+    std::size_t slot = find_slot(name, hash);
+    if (slots_[slot] != kEmptyName) return slots_[slot];
     auto id = static_cast<NameId>(offsets_.size() - 1);
     bytes_.append(name);
     offsets_.push_back(static_cast<std::uint32_t>(bytes_.size()));
-    index_.emplace(Key{{}, this, id}, id);
+    hashes_.push_back(hash);
+    slots_[slot] = id;
+    // Keep the load factor at most 1/2 so that probes stay short.
+    if ((size() + 1) * 2 > slots_.size()) grow();
     return id;
   }
 
-  /// The id of `name`, or nullopt-like kNotFound if absent. Never adds.
+  /// The id of `name`, or kNotFound if absent. Never adds.
   static constexpr NameId kNotFound = 0xFFFFFFFFu;
   NameId find(std::string_view name) const {
     if (name.empty()) return kEmptyName;
-    auto it = index_.find(Key{name, this});
-    return it == index_.end() ? kNotFound : it->second;
+    if (slots_.empty()) return kNotFound;  // a moved-from table
+    NameId id = slots_[find_slot(name, hash_of(name))];
+    return id == kEmptyName ? kNotFound : id;
   }
 
   /// The text of `id`. The view points into the table's buffer: adding names may move that buffer, so
   /// copy the text before interning more; a frozen table (as in a snapshot) never moves it.
   std::string_view name(NameId id) const {
+    if (offsets_.empty()) return {};  // a moved-from table holds only the empty name
     return std::string_view(bytes_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
   }
 
   /// Number of names including the empty one.
-  std::size_t size() const { return offsets_.size() - 1; }
+  std::size_t size() const { return offsets_.empty() ? 1 : offsets_.size() - 1; }
   /// Bytes used by the names themselves (excluding the index).
   std::size_t byte_size() const { return bytes_.size(); }
 
@@ -60,54 +70,47 @@ class NameTable {
     offsets_.clear();
     offsets_.push_back(0);
     offsets_.push_back(0);  // id 0: the empty name
-    index_.clear();
-  }
-
-  NameTable(const NameTable& other) : bytes_(other.bytes_), offsets_(other.offsets_) { rebuild_index(); }
-  NameTable& operator=(const NameTable& other) {
-    if (this != &other) {
-      bytes_ = other.bytes_;
-      offsets_ = other.offsets_;
-      rebuild_index();
-    }
-    return *this;
-  }
-  NameTable(NameTable&& other) noexcept : bytes_(std::move(other.bytes_)), offsets_(std::move(other.offsets_)) {
-    rebuild_index();
-    other.clear();
-  }
-  NameTable& operator=(NameTable&& other) noexcept {
-    bytes_ = std::move(other.bytes_);
-    offsets_ = std::move(other.offsets_);
-    rebuild_index();
-    other.clear();
-    return *this;
+    hashes_.clear();
+    hashes_.push_back(0);
+    if (slots_.empty()) slots_.resize(kInitialSlots);
+    std::fill(slots_.begin(), slots_.end(), kEmptyName);
   }
 
  private:
-  // A key is either a probe (text set) or a stored id (text read from the table), so the index
-  // holds no copies of the strings.
-  struct Key {
-    std::string_view probe;
-    const NameTable* table;
-    NameId id = 0;
-    std::string_view text() const { return probe.data() != nullptr ? probe : table->name(id); }
-  };
-  struct Hash {
-    std::size_t operator()(const Key& k) const { return std::hash<std::string_view>()(k.text()); }
-  };
-  struct Equal {
-    bool operator()(const Key& a, const Key& b) const { return a.text() == b.text(); }
-  };
+  static constexpr std::size_t kInitialSlots = 64;  // a power of two
 
-  void rebuild_index() {
-    index_.clear();
-    for (NameId id = 1; id < offsets_.size() - 1; ++id) index_.emplace(Key{{}, this, id}, id);
+  static std::uint32_t hash_of(std::string_view s) {
+    // FNV-1a: names are short, so a simple byte hash beats anything with setup cost.
+    std::uint32_t h = 2166136261u;
+    for (unsigned char c : s) h = (h ^ c) * 16777619u;
+    return h;
+  }
+
+  // The slot holding `name`, or the empty slot where it would go.
+  std::size_t find_slot(std::string_view name, std::uint32_t hash) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+      NameId id = slots_[slot];
+      if (id == kEmptyName || (hashes_[id] == hash && this->name(id) == name)) return slot;
+    }
+  }
+
+  void grow() {
+    std::vector<NameId> old = std::move(slots_);
+    slots_.assign(old.size() * 2, kEmptyName);
+    const std::size_t mask = slots_.size() - 1;
+    for (NameId id : old) {
+      if (id == kEmptyName) continue;
+      std::size_t slot = hashes_[id] & mask;
+      while (slots_[slot] != kEmptyName) slot = (slot + 1) & mask;
+      slots_[slot] = id;
+    }
   }
 
   std::string bytes_;
   std::vector<std::uint32_t> offsets_;
-  std::unordered_map<Key, NameId, Hash, Equal> index_;
+  std::vector<std::uint32_t> hashes_;  // per id, so probes compare text only on a hash match
+  std::vector<NameId> slots_;          // open addressing; kEmptyName marks a free slot
 };
 
 }  // namespace mpf

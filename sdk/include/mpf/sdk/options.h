@@ -354,9 +354,12 @@ struct OptionTraits<ConfigValue> {
 template <class Cfg>
 class OptionSet {
  public:
-  /// Declares option `name` stored in `member`. The default is the member's value in `Cfg{}`.
-  template <class Field>
-  OptionSet&& add(std::string name, Field Cfg::*member, std::string description, bool required = false) && {
+  /// Declares option `name` stored in `member`. The default is the member's value in `Cfg{}`. `member`
+  /// may belong to a base of Cfg, so that plugins sharing a base config share its declarations.
+  template <class Field, class Owner>
+    requires std::is_base_of_v<Owner, Cfg>
+  OptionSet&& add(std::string name, Field Owner::*owner_member, std::string description, bool required = false) && {
+    Field Cfg::*member = owner_member;
     using Traits = detail::OptionTraits<Field>;
     static const Cfg defaults{};
     OptionSpec spec;

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include "mpf/sdk/http_client.h"
+#include "mpf/sdk/status.h"
+
+namespace mpf::core {
+
+// Reads a whole file; the error names the file and what went wrong ("cannot read /x/ca.crt: No such
+// file or directory").
+Result<std::string> read_text_file(const std::string& path, std::string_view what) noexcept;
+
+// The TLS client context for one HttpClient:
+//  - TLS 1.2 or newer (Go's default minimum);
+//  - server verification against options.ca_file (every certificate in the bundle) or the system roots,
+//    unless insecure_skip_verify, which also ignores ca_file (as --kubelet-insecure-tls does);
+//  - the client certificate chain and key for mutual TLS, checked to match.
+// Host and IP verification are per connection (the engine sets the address dialled on each SSL).
+// Unreadable or unparseable files fail with invalid_argument naming the file.
+Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_client_context(const mpf::HttpClientOptions& options) noexcept;
+
+}  // namespace mpf::core

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tests/sim/cluster_model.h"
+#include "tests/sim/fault_plan.h"
+#include "tests/sim/kubelet_responses.h"
+
+// The simulated kubelet's HTTP behaviour as plain functions from a request to response bytes, apart from
+// sockets (kubelet_farm.cpp owns the connections): authentication, routing, fault injection, encoding.
+
+namespace mpf::sim {
+
+// What the handler needs from a parsed request.
+struct RequestView {
+  std::string_view method;
+  std::string_view target;           // Path and query.
+  std::string_view authorization;    // Authorization header, empty if absent.
+  std::string_view accept_encoding;  // Accept-Encoding header, empty if absent.
+  bool keep_alive = true;
+};
+
+struct HandlerConfig {
+  std::string require_token;                 // Empty: no authentication.
+  KubeletShape shape = KubeletShape::kCurrent;
+  int gzip_level = 1;                        // 0: never compress.
+  bool chunked = true;
+  bool pretty_summary = true;
+};
+
+enum class Action : uint8_t {
+  kRespond,           // Build and send the reply now.
+  kDelayThenRespond,  // kSlow: wait, then build the reply (rendered at the time it is sent).
+  kHang,              // kHang: never reply; keep the connection until the client gives up.
+};
+
+// Decides the fate of a request before anything is rendered. Authentication and routing come first, as in
+// the kubelet's filter chain: a hanging node still answers 401 and 404 at once.
+Action plan_request(const RequestView& request, FaultMode fault, const HandlerConfig& config);
+
+struct Reply {
+  std::string wire;        // The complete HTTP/1.1 response; reused between requests.
+  size_t send_bytes = 0;   // How much of `wire` to send: less than its size for kTruncated.
+  bool close_after = false;  // Close the connection after sending (abruptly when truncated).
+};
+
+// Builds the reply of simulated node `node` for a request at `now_ms`. `request_number` varies kGarbage
+// bodies from request to request (deterministically per node).
+void build_reply(const RequestView& request, FaultMode fault, const HandlerConfig& config, const ClusterModel& model,
+                 size_t node, int64_t now_ms, uint64_t request_number, Reply& reply);
+
+}  // namespace mpf::sim
