@@ -149,6 +149,12 @@ Result<FarmOptions> parse_farm_options(int argc, const char* const* argv, bool& 
     }
     if (Status st = it->second.set(value, options); !st.is_ok()) return st;
   }
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    return Status::invalid_argument("--cert-file and --key-file go together");
+  }
+  if (!options.cert_file.empty() && options.per_node_certs) {
+    return Status::invalid_argument("--cert-file: there is no single serving certificate with --per-node-certs");
+  }
   if (options.plain_http && !options.require_client_ca.empty()) {
     return Status::invalid_argument("--require-client-ca needs TLS; drop --plain-http");
   }

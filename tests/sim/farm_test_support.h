@@ -13,42 +13,15 @@
 #include <thread>
 
 #include "tests/sim/kubelet_farm.h"
+#include "tests/test_common/temp_dir.h"
 
 // Shared helpers of the farm tests: a scratch directory, a high random port, an in-process farm.
 
 namespace mpf::sim::test {
 
-// A private directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "kubelet-farm-test-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data()) ? pattern : std::string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// A port in [20000, 32000): high, below Linux's ephemeral range, and random so parallel tests rarely meet.
-inline uint16_t random_port() {
-  static std::mt19937 generator(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
-  return static_cast<uint16_t>(20000 + generator() % 12000);
-}
+using mpf::test::random_port;
+using mpf::test::read_text;
+using mpf::test::TempDir;
 
 // A farm serving on a background thread; stopped and joined on destruction.
 class RunningFarm {

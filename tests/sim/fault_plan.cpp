@@ -1,9 +1,9 @@
 #include "tests/sim/fault_plan.h"
 
+#include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
-#include <numeric>
+#include <cstdlib>
 #include <utility>
 
 #include "tests/sim/seeded_random.h"

@@ -17,6 +17,7 @@
 #include "tests/sim/cluster_model.h"
 #include "tests/sim/exposition_checker.h"
 #include "tests/sim/farm_test_support.h"
+#include "tests/test_common/farm_process.h"
 
 extern char** environ;
 
@@ -27,60 +28,7 @@ using namespace std::chrono_literals;
 using test::read_text;
 using test::TempDir;
 
-// A child kubelet-farm process, killed (and reaped) on destruction if still running.
-class FarmProcess {
- public:
-  FarmProcess(std::vector<std::string> args, const std::string& log_path) {
-    args.insert(args.begin(), MPF_KUBELET_FARM_BINARY);
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~FarmProcess() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  FarmProcess(const FarmProcess&) = delete;
-  FarmProcess& operator=(const FarmProcess&) = delete;
-
-  pid_t pid() const { return pid_; }
-
-  // The exit status once the process ended within `timeout`, else -1.
-  int wait_exit(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    return -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  bool exited_ = false;
-};
-
-bool wait_for_file(const std::string& path, FarmProcess& process, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (std::filesystem::exists(path)) return true;
-    if (process.wait_exit(0ms) >= 0) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
+using FarmProcess = mpf::test::ChildProcess;  // argv[0] is the binary
 
 // curl's status code and body for a URL, verifying the server against `ca`.
 std::pair<std::string, std::string> curl(const std::string& url, const std::string& ca, const TempDir& dir) {
@@ -95,29 +43,15 @@ std::pair<std::string, std::string> curl(const std::string& url, const std::stri
   return {status, read_text(out)};
 }
 
-struct StartedFarm {
-  std::unique_ptr<FarmProcess> process;
-  uint16_t port = 0;
-};
-
-// Starts the binary on a random port (retrying when the port is taken) and waits for its ready file.
-StartedFarm start_farm(const TempDir& dir, std::vector<std::string> args) {
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    const uint16_t port = test::random_port();
-    std::vector<std::string> full = args;
-    full.insert(full.end(), {"--port", std::to_string(port), "--ready-file", dir.file("ready")});
-    std::filesystem::remove(dir.file("ready"));
-    auto process = std::make_unique<FarmProcess>(full, dir.file("farm.log"));
-    if (wait_for_file(dir.file("ready"), *process, 20s)) return {std::move(process), port};
-    if (read_text(dir.file("farm.log")).find("listening on") == std::string::npos) break;
-  }
-  ADD_FAILURE() << "kubelet-farm did not start: " << read_text(dir.file("farm.log"));
-  return {};
+mpf::test::StartedFarm start_farm(const TempDir& dir, std::vector<std::string> args) {
+  mpf::test::StartedFarm farm = mpf::test::start_farm(MPF_KUBELET_FARM_BINARY, dir, std::move(args));
+  if (!farm.process) ADD_FAILURE() << "kubelet-farm did not start: " << read_text(farm.log_path);
+  return farm;
 }
 
 TEST(KubeletFarmProcessTest, ServesCurlWithItsCaAndStopsOnSigterm) {
   TempDir dir;
-  StartedFarm farm = start_farm(dir, {"--nodes", "4", "--pods-per-node", "10", "--seed", "5", "--ca-file",
+  mpf::test::StartedFarm farm = start_farm(dir, {"--nodes", "4", "--pods-per-node", "10", "--seed", "5", "--ca-file",
                                       dir.file("ca.pem"), "--expect-file", dir.file("expect.json")});
   ASSERT_TRUE(farm.process);
   EXPECT_NE(read_text(dir.file("ready")).find("pid=" + std::to_string(farm.process->pid())), std::string::npos);
@@ -144,7 +78,7 @@ TEST(KubeletFarmProcessTest, ServesCurlWithItsCaAndStopsOnSigterm) {
 
 TEST(KubeletFarmProcessTest, SigusrOneRenamesTheNextGeneration) {
   TempDir dir;
-  StartedFarm farm = start_farm(dir, {"--nodes", "2", "--plain-http", "--expect-file", dir.file("expect.json")});
+  mpf::test::StartedFarm farm = start_farm(dir, {"--nodes", "2", "--plain-http", "--expect-file", dir.file("expect.json")});
   ASSERT_TRUE(farm.process);
   ASSERT_EQ(::kill(farm.process->pid(), SIGUSR1), 0);
   unsigned generation = 0;
@@ -160,7 +94,7 @@ TEST(KubeletFarmProcessTest, SigusrOneRenamesTheNextGeneration) {
 
 TEST(KubeletFarmProcessTest, FractionFaultsRefuseConnections) {
   TempDir dir;
-  StartedFarm farm = start_farm(dir, {"--nodes", "4", "--plain-http", "--fault", "refuse:0.5", "--expect-file",
+  mpf::test::StartedFarm farm = start_farm(dir, {"--nodes", "4", "--plain-http", "--fault", "refuse:0.5", "--expect-file",
                                       dir.file("expect.json")});
   ASSERT_TRUE(farm.process);
   rapidjson::Document expect;
@@ -186,17 +120,17 @@ TEST(KubeletFarmProcessTest, FractionFaultsRefuseConnections) {
 TEST(KubeletFarmProcessTest, HelpAndBadFlags) {
   TempDir dir;
   {
-    FarmProcess help({"--help"}, dir.file("help.log"));
+    FarmProcess help({MPF_KUBELET_FARM_BINARY, "--help"}, dir.file("help.log"));
     EXPECT_EQ(help.wait_exit(10s), 0);
     EXPECT_NE(read_text(dir.file("help.log")).find("Usage: kubelet-farm"), std::string::npos);
   }
   {
-    FarmProcess bad({"--nodes", "3", "--frobnicate"}, dir.file("bad.log"));
+    FarmProcess bad({MPF_KUBELET_FARM_BINARY, "--nodes", "3", "--frobnicate"}, dir.file("bad.log"));
     EXPECT_EQ(bad.wait_exit(10s), 2);
     EXPECT_NE(read_text(dir.file("bad.log")).find("--frobnicate"), std::string::npos);
   }
   {
-    FarmProcess unknown_node({"--nodes", "3", "--fault-nodes", "hang:node-00009"}, dir.file("node.log"));
+    FarmProcess unknown_node({MPF_KUBELET_FARM_BINARY, "--nodes", "3", "--fault-nodes", "hang:node-00009"}, dir.file("node.log"));
     EXPECT_EQ(unknown_node.wait_exit(10s), 1);
     EXPECT_NE(read_text(dir.file("node.log")).find("node-00009"), std::string::npos);
   }

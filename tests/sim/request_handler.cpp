@@ -41,14 +41,13 @@ bool authorized(std::string_view header, const std::string& token) {
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {
-  // Enough for what HTTP clients send ("gzip", "gzip, deflate", "br;q=1.0, gzip;q=0.8").
-  for (size_t at = accept_encoding.find("gzip"); at != std::string_view::npos;
-       at = accept_encoding.find("gzip", at + 4)) {
-    const std::string_view rest = accept_encoding.substr(at + 4);
-    if (rest.rfind(";q=0", 0) == 0 && rest.rfind(";q=0.", 0) != 0) return false;
-    return true;
-  }
-  return false;
+  // Enough for what HTTP clients send ("gzip", "gzip, deflate", "br;q=1.0, gzip;q=0.8"); "gzip;q=0"
+  // refuses it.
+  const size_t at = accept_encoding.find("gzip");
+  if (at == std::string_view::npos) return false;
+  const std::string_view rest = accept_encoding.substr(at + 4);
+  const bool refused = rest.rfind(";q=0", 0) == 0 && rest.find_first_not_of("0.", 4) >= rest.find_first_of(", ", 4);
+  return !refused;
 }
 
 // A reusable gzip compressor per thread and level (deflateReset is much cheaper than deflateInit2).
