@@ -117,7 +117,8 @@ Result<PemPair> build(const CertificateRequest& request, X509* issuer_cert, EVP_
     return Status::permanent(drain_errors("setting the validity period"));
   }
   if (Status st = add_name_entries(X509_get_subject_name(cert.get()), request); !st.is_ok()) return st;
-  X509_NAME* issuer_name = issuer_cert != nullptr ? X509_get_subject_name(issuer_cert) : X509_get_subject_name(cert.get());
+  X509_NAME* issuer_name =
+      issuer_cert != nullptr ? X509_get_subject_name(issuer_cert) : X509_get_subject_name(cert.get());
   if (X509_set_issuer_name(cert.get(), issuer_name) != 1 || X509_set_pubkey(cert.get(), key->get()) != 1) {
     return Status::permanent(drain_errors("setting issuer and public key"));
   }
@@ -125,7 +126,8 @@ Result<PemPair> build(const CertificateRequest& request, X509* issuer_cert, EVP_
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer_cert != nullptr ? issuer_cert : cert.get(), cert.get(), nullptr, nullptr, 0);
   const std::string usage = key_usage(request);
-  Status st = add_extension(cert.get(), &ctx, NID_basic_constraints, request.is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+  Status st = add_extension(cert.get(), &ctx, NID_basic_constraints,
+                            request.is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
   if (st.is_ok()) st = add_extension(cert.get(), &ctx, NID_key_usage, usage.c_str());
   // A CA gets no extKeyUsage: Go intersects EKUs down the chain, and "none" means "any".
   if (st.is_ok() && !request.is_ca && (request.server_auth || request.client_auth)) {

@@ -18,7 +18,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 
 std::string asn1_text(const ASN1_STRING* s) {
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<std::size_t>(ASN1_STRING_length(s)));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<std::size_t>(ASN1_STRING_length(s)));
 }
 
 // What a certificate claims to be, for the "valid for X, not Y" part of a mismatch message.
@@ -36,7 +37,9 @@ CertificateIdentities identities_of(X509* cert) {
       char text[INET6_ADDRSTRLEN] = {};
       const int family = ASN1_STRING_length(ip) == 4 ? AF_INET : AF_INET6;
       if (ASN1_STRING_length(ip) == 4 || ASN1_STRING_length(ip) == 16) {
-        if (::inet_ntop(family, ASN1_STRING_get0_data(ip), text, sizeof text) != nullptr) out.ip_addresses.push_back(text);
+        if (::inet_ntop(family, ASN1_STRING_get0_data(ip), text, sizeof text) != nullptr) {
+          out.ip_addresses.push_back(text);
+        }
       }
     }
   }

@@ -151,7 +151,8 @@ TransportFailure timeout_failure(const FailureContext& context) {
       during = context.got_response_bytes ? "while reading the response" : "while awaiting response headers";
       break;
   }
-  return make(Status::retryable(prefix(context) + "context deadline exceeded (" + during + ")"), FailureReason::kTimeout);
+  return make(Status::retryable(prefix(context) + "context deadline exceeded (" + during + ")"),
+              FailureReason::kTimeout);
 }
 
 TransportFailure shutdown_failure(std::string_view url) {

@@ -121,7 +121,8 @@ void EngineCore::stop() {
   work_.reset();
 
   lock.lock();
-  const bool drained = threads_exited_.wait_for(lock, state->options().stop_grace, [this] { return running_threads_ == 0; });
+  const bool drained =
+      threads_exited_.wait_for(lock, state->options().stop_grace, [this] { return running_threads_ == 0; });
   lock.unlock();
   if (!drained) io.stop();  // something did not unwind in time; its handlers die with the io_context
   for (auto& thread : threads_) {

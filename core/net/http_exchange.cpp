@@ -426,7 +426,9 @@ FailureContext Exchange::failure_context() const {
   context.stage = stage_;
   context.body_limit = client_->options.max_response_bytes;
   context.got_response_bytes = (parser_ && parser_->got_some()) || (connection_ && connection_->buffer().size() > 0);
-  if (connection_ && connection_->verify_failure().x509_error != X509_V_OK) context.verify = &connection_->verify_failure();
+  if (connection_ && connection_->verify_failure().x509_error != X509_V_OK) {
+    context.verify = &connection_->verify_failure();
+  }
   return context;
 }
 

@@ -77,7 +77,9 @@ Status load_client_identity(ssl::context& context, const mpf::HttpClientOptions&
 Result<std::string> read_text_file(const std::string& path, std::string_view what) noexcept {
   try {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::invalid_argument("cannot read " + std::string(what) + " " + path + ": " + std::strerror(errno));
+    if (!in) {
+      return Status::invalid_argument("cannot read " + std::string(what) + " " + path + ": " + std::strerror(errno));
+    }
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) return Status::invalid_argument("cannot read " + std::string(what) + " " + path);

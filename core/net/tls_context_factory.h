@@ -21,6 +21,7 @@ Result<std::string> read_text_file(const std::string& path, std::string_view wha
 //  - the client certificate chain and key for mutual TLS, checked to match.
 // Host and IP verification are per connection (the engine sets the address dialled on each SSL).
 // Unreadable or unparseable files fail with invalid_argument naming the file.
-Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_client_context(const mpf::HttpClientOptions& options) noexcept;
+Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_client_context(
+    const mpf::HttpClientOptions& options) noexcept;
 
 }  // namespace mpf::core

@@ -56,6 +56,7 @@ void CycleRunner::start(std::mt19937_64& rng) {
 }
 
 void CycleRunner::collect_targets() {
+  listed_.assign(env_.sources.size(), false);
   for (std::size_t s = 0; s < env_.sources.size(); ++s) {
     ScrapeSource& source = env_.sources[s];
     std::vector<mpf::Target> listed;
@@ -71,6 +72,7 @@ void CycleRunner::collect_targets() {
       env_.log.warn("Failed to list targets", {{"source", source.name}, {"error", status.to_string()}});
       continue;
     }
+    listed_[s] = true;
     std::unordered_set<std::string> seen;
     for (auto& target : listed) {
       if (!seen.insert(target.name).second) {

@@ -81,6 +81,8 @@ class CycleRunner {
   // of each result's source in `source_of`. Returns the number of failed targets.
   std::size_t take_results(std::vector<mpf::ScrapeResult>& scrapes, std::vector<std::size_t>& source_of);
 
+  // listed_sources()[s] is false when source `s` failed to list its targets and sat this cycle out.
+  const std::vector<bool>& listed_sources() const { return listed_; }
   std::uint64_t number() const { return number_; }
   Clock::time_point started() const { return started_; }
   std::chrono::system_clock::time_point started_wall() const { return started_wall_; }
@@ -114,6 +116,7 @@ class CycleRunner {
   std::chrono::system_clock::time_point started_wall_;
   Clock::time_point deadline_;
   std::vector<TargetRun> targets_;
+  std::vector<bool> listed_;
   std::deque<std::size_t> ready_;
   std::size_t remaining_ = 0;
   std::size_t in_flight_ = 0;

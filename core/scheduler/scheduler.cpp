@@ -15,6 +15,7 @@
 #include "core/scheduler/cycle_runner.h"
 #include "core/scheduler/scrape_call.h"
 #include "core/scheduler/scrape_source.h"
+#include "core/scheduler/target_metrics.h"
 #include "core/scheduler/target_state_log.h"
 #include "mpf/sdk/duration.h"
 
@@ -98,6 +99,7 @@ class Scheduler::Impl : public std::enable_shared_from_this<Impl>, private Cycle
   std::unique_ptr<CycleRunner> cycle_;
   std::vector<std::function<void()>> on_stopped_;
   TargetStateLog target_log_{log_};
+  TargetMetrics target_metrics_{metrics_};
 };
 
 Scheduler::Impl::Impl(boost::asio::io_context& io, SchedulerOptions options, std::vector<NamedSource> sources,
@@ -242,12 +244,17 @@ void Scheduler::Impl::finish_cycle(std::uint64_t cycle) {
   snapshot->started_at = c->started_wall();
   std::vector<std::size_t> source_of;
   std::size_t failures = c->take_results(snapshot->scrapes, source_of);
+  std::vector<bool> listed = c->listed_sources();
   // The end of scraping, so that processors can read it.
   snapshot->finished_at = std::chrono::system_clock::now();
   Clock::time_point started = c->started();
   c.reset();  // releases the timers before plugins run
-  // Before the processors, which may reorder or extend `scrapes`.
-  if (!stopping_) target_log_.update(*snapshot, source_of);
+  // Before the processors, which may reorder or extend `scrapes`. A cycle cut by stop() is left out:
+  // its unfinished targets did not fail, the scheduler gave up on them.
+  if (!stopping_) {
+    target_log_.update(*snapshot, source_of, listed);
+    target_metrics_.update(snapshot->scrapes, source_of, listed);
+  }
 
   run_processors(cycle, *snapshot);
   std::size_t targets = snapshot->scrapes.size();

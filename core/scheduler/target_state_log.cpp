@@ -2,9 +2,14 @@
 
 namespace mpf::core {
 
-void TargetStateLog::update(const mpf::Snapshot& snapshot, std::span<const std::size_t> source_of) {
+void TargetStateLog::update(const mpf::Snapshot& snapshot, std::span<const std::size_t> source_of,
+                            const std::vector<bool>& listed) {
   std::map<std::pair<std::size_t, std::string>, mpf::FailureReason> failing;
-  for (std::size_t i = 0; i < snapshot.scrapes.size(); ++i) {
+  for (auto& entry : failing_) {
+    std::size_t source = entry.first.first;
+    if (source < listed.size() && !listed[source]) failing.insert(entry);
+  }
+  for (std::size_t i = 0; i < snapshot.scrapes.size() && i < source_of.size(); ++i) {
     const mpf::ScrapeResult& r = snapshot.scrapes[i];
     auto key = std::make_pair(source_of[i], r.target);
     auto previous = failing_.find(key);

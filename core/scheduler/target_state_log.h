@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "mpf/sdk/logger.h"
 #include "mpf/sdk/snapshot.h"
@@ -19,8 +20,12 @@ class TargetStateLog {
   explicit TargetStateLog(mpf::Logger& log) : log_(log) {}
 
   // Compares one cycle's scrapes with the previous cycle's. `source_of[i]` is the index of the source
-  // of `snapshot.scrapes[i]`, so that equal target names of different sources stay apart.
-  void update(const mpf::Snapshot& snapshot, std::span<const std::size_t> source_of);
+  // of `snapshot.scrapes[i]`, so that equal target names of different sources stay apart. A target
+  // missing from the scrapes is forgotten, unless `listed[source]` is false: a source that failed to
+  // list its targets sat the cycle out, and its failing targets must not be logged again next cycle.
+  // Sources beyond `listed.size()` count as listed.
+  void update(const mpf::Snapshot& snapshot, std::span<const std::size_t> source_of,
+              const std::vector<bool>& listed = {});
 
  private:
   mpf::Logger& log_;

@@ -82,3 +82,9 @@ rc=0
 "$bin" --no-such-flag >/dev/null 2>&1 || rc=$?
 [[ $rc -ne 0 ]] || fail "an unknown flag was accepted"
 pass "--help and unknown flags"
+
+# Every shipped config validates.
+for config in "$src"/deploy/config/*.yaml; do
+  "$bin" --config "$config" --validate-config >/dev/null 2>&1 || fail "$config does not validate: $("$bin" --config "$config" --validate-config 2>&1)"
+done
+pass "deploy/config/*.yaml validate"

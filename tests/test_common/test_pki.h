@@ -1,37 +1,14 @@
 #pragma once
 
-// Certificates for TLS tests, made with core/net/cert_generator and written to a private temporary
-// directory that is removed with the object.
+// Certificates for TLS tests, made with core/net/cert_generator.
 
-#include <stdlib.h>
-
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "core/net/cert_generator.h"
+#include "tests/test_common/temp_dir.h"  // TempDir, used with these in most TLS tests
 
 namespace mpf::test {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mpf_test_XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // A CA, a server certificate for the loopback addresses it is given, and a client certificate.
 struct TestPki {
@@ -73,7 +50,9 @@ struct TestPki {
     return pki;
   }
 
-  bool ok() const { return !ca.certificate_pem.empty() && !server.certificate_pem.empty() && !client.certificate_pem.empty(); }
+  bool ok() const {
+    return !ca.certificate_pem.empty() && !server.certificate_pem.empty() && !client.certificate_pem.empty();
+  }
 };
 
 }  // namespace mpf::test

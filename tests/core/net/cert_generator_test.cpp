@@ -185,7 +185,8 @@ TEST(CertGeneratorTest, WritesKeyWithOwnerOnlyPermissions) {
   text << in.rdbuf();
   EXPECT_EQ(text.str(), pair->certificate_pem);
 
-  EXPECT_FALSE(write_pem_files(*pair, (dir / "missing" / "a.crt").string(), (dir / "missing" / "a.key").string()).is_ok());
+  EXPECT_FALSE(
+      write_pem_files(*pair, (dir / "missing" / "a.crt").string(), (dir / "missing" / "a.key").string()).is_ok());
   std::filesystem::remove_all(dir);
 }
 

@@ -39,7 +39,8 @@ TEST(HttpFailureClassificationTest, ConnectErrors) {
             "Get \"https://10.0.0.5:10250/metrics/resource\": dial tcp 10.0.0.5:10250: connect: connection refused");
   EXPECT_TRUE(f.status.is_retryable());
   EXPECT_EQ(classify_failure(asio::error::timed_out, context(HttpStage::kConnect)).reason, FailureReason::kTimeout);
-  EXPECT_EQ(classify_failure(asio::error::no_descriptors, context(HttpStage::kConnect)).reason, FailureReason::kInternal);
+  EXPECT_EQ(classify_failure(asio::error::no_descriptors, context(HttpStage::kConnect)).reason,
+            FailureReason::kInternal);
 }
 
 TEST(HttpFailureClassificationTest, DnsErrors) {

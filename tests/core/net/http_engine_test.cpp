@@ -194,8 +194,9 @@ TEST_F(HttpEngineTest, TimesOutOnAServerThatNeverAnswersWithoutHoldingBackOthers
   EXPECT_EQ(out.calls, 1);
   EXPECT_EQ(out.reason, FailureReason::kTimeout);
   EXPECT_TRUE(out.status.is_retryable());
-  EXPECT_THAT(out.status.message(), AllOf(HasSubstr("context deadline exceeded"), HasSubstr("awaiting response headers"),
-                                          HasSubstr("https://127.0.0.1:" + std::to_string(hanging->port()))));
+  EXPECT_THAT(out.status.message(),
+              AllOf(HasSubstr("context deadline exceeded"), HasSubstr("awaiting response headers"),
+                    HasSubstr("https://127.0.0.1:" + std::to_string(hanging->port()))));
   EXPECT_GE(out.completed_at - started, std::chrono::milliseconds(2900));
   EXPECT_EQ(engine_->stats().failures_at(HttpStage::kRead), 1u);
 }
@@ -258,7 +259,8 @@ TEST_F(HttpEngineTest, RejectsACertificateWithoutTheDialledIp) {
   EXPECT_THAT(out.status.message(),
               HasSubstr("x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs"));
 
-  auto other_ip = start_server(tls_server_options(test::TestPki::issue_server(pki_.ca, {"127.0.0.2"}, {})), always_ok());
+  auto other_ip =
+      start_server(tls_server_options(test::TestPki::issue_server(pki_.ca, {"127.0.0.2"}, {})), always_ok());
   out = fetch(*c, make_request(other_ip->port()));
   EXPECT_EQ(out.reason, FailureReason::kTls);
   EXPECT_THAT(out.status.message(), HasSubstr("x509: certificate is valid for 127.0.0.2, not 127.0.0.1"));
@@ -347,7 +349,8 @@ TEST_F(HttpEngineTest, PassesHttpErrorStatusesThrough) {
   });
   auto c = client(verified_options());
   for (int code : {401, 403, 500}) {
-    Outcome out = fetch(*c, make_request(server->port(), "127.0.0.1", std::chrono::seconds(30), "/" + std::to_string(code)));
+    const std::string target = "/" + std::to_string(code);
+    Outcome out = fetch(*c, make_request(server->port(), "127.0.0.1", std::chrono::seconds(30), target));
     ASSERT_TRUE(out.status.is_ok()) << out.status.message();
     EXPECT_EQ(out.reason, FailureReason::kNone);
     EXPECT_EQ(out.status_code, code);
@@ -467,7 +470,9 @@ TEST_F(HttpEngineTest, StopFailsRequestsInFlightExactlyOnce) {
   std::vector<Pending> pending;
   for (int i = 0; i < 20; ++i) pending.push_back(start_get(*c, make_request(server->port())));
   // Let some of them reach the server; the rest are still connecting or handshaking.
-  for (int i = 0; i < 200 && server->request_count() < 5; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && server->request_count() < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 
   engine_->stop();
   for (auto& p : pending) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +29,7 @@ using namespace std::chrono_literals;
 using ::testing::_;
 using ::testing::HasSubstr;
 using ::testing::InSequence;
+using ::testing::Not;
 using ::testing::Optional;
 using ::testing::Return;
 using ::testing::StrictMock;
@@ -595,6 +597,100 @@ TEST_F(SchedulerTest, FailuresAreLoggedOncePerStateChange) {
   EXPECT_EQ(log_.count("Failed to scrape target"), 1u);
   EXPECT_EQ(log_.count("Target scrape recovered"), 1u);
   EXPECT_GE(metric("mpf_scrape_failures_total", {{"source", "kubelet"}, {"reason", "connection_refused"}}), 3);
+}
+
+TEST_F(SchedulerTest, PerTargetSeriesFollowFailuresAndVanishWithTheTarget) {
+  int cycle = 0;
+  auto source = make_source({}, succeed_at_once());
+  EXPECT_CALL(*source, list_targets(_)).WillRepeatedly([&](std::vector<mpf::Target>& out) {
+    ++cycle;
+    out.push_back({"n1", "", {}});
+    if (cycle <= 2) out.push_back({"n2", "", {}});  // n2 is deleted after cycle 2
+    return mpf::Status::ok();
+  });
+  EXPECT_CALL(*source, scrape(_, _, _, _))
+      .WillRepeatedly([&](const mpf::Target& t, mpf::Deadline, mpf::NodeBatch&, mpf::ScrapeDone done) {
+        if (t.name == "n1") {
+          done(mpf::ScrapeOutcome::success());
+        } else if (cycle == 1) {
+          done(mpf::ScrapeOutcome::failure(mpf::FailureReason::kConnectionRefused, mpf::Status::retryable("refused")));
+        } else {
+          done(mpf::ScrapeOutcome::failure(mpf::FailureReason::kParse, mpf::Status::permanent("bad body")));
+        }
+      });
+  // The processor runs after the per-target series were updated, so it sees each cycle's state.
+  struct Seen {
+    std::optional<double> n1_up, n2_up, n2_refused, n2_parse, n2_refused_total, n2_parse_total;
+    std::string text;
+  };
+  std::vector<Seen> seen;
+  auto n2 = [](const char* reason) {
+    return mpf::MetricLabels{{"source", "kubelet"}, {"target", "n2"}, {"reason", reason}};
+  };
+  auto processor = std::make_unique<StrictMock<mpf::test::MockProcessor>>();
+  EXPECT_CALL(*processor, process(_)).WillRepeatedly([&](mpf::Snapshot&) {
+    seen.push_back({metrics_.value("mpf_scrape_target_up", {{"source", "kubelet"}, {"target", "n1"}}),
+                    metrics_.value("mpf_scrape_target_up", {{"source", "kubelet"}, {"target", "n2"}}),
+                    metrics_.value("mpf_scrape_target_failure", n2("connection_refused")),
+                    metrics_.value("mpf_scrape_target_failure", n2("parse_error")),
+                    metrics_.value("mpf_scrape_target_failures_total", n2("connection_refused")),
+                    metrics_.value("mpf_scrape_target_failures_total", n2("parse_error")),
+                    metrics_.render_prometheus_text()});
+    return mpf::Status::ok();
+  });
+  SchedulerOptions o = options();
+  o.resolution = 30ms;
+  auto scheduler = make_scheduler(o, {{"kubelet", source.get()}}, {{"capture", processor.get()}});
+  scheduler->start();
+  ASSERT_TRUE(run_until([&] { return seen.size() >= 3; }));
+  ASSERT_TRUE(stop_and_drain(*scheduler));
+
+  EXPECT_THAT(seen[0].n1_up, Optional(1.0));
+  EXPECT_THAT(seen[0].n2_up, Optional(0.0));
+  EXPECT_THAT(seen[0].n2_refused, Optional(1.0));
+  EXPECT_THAT(seen[0].n2_refused_total, Optional(1.0));
+  EXPECT_THAT(seen[0].text, HasSubstr("mpf_scrape_target_duration_seconds{source=\"kubelet\",target=\"n2\"}"));
+
+  EXPECT_EQ(seen[1].n2_refused, std::nullopt);  // the reason changed
+  EXPECT_THAT(seen[1].n2_parse, Optional(1.0));
+  EXPECT_THAT(seen[1].n2_refused_total, Optional(1.0));
+  EXPECT_THAT(seen[1].n2_parse_total, Optional(1.0));
+
+  EXPECT_THAT(seen[2].n1_up, Optional(1.0));  // n2's failures never touched n1
+  EXPECT_EQ(seen[2].n2_up, std::nullopt);
+  EXPECT_EQ(seen[2].n2_parse, std::nullopt);
+  EXPECT_EQ(seen[2].n2_refused_total, std::nullopt);
+  EXPECT_EQ(seen[2].n2_parse_total, std::nullopt);
+  EXPECT_THAT(seen[2].text, Not(HasSubstr("target=\"n2\"")));
+  // Logged once per state change: the first failure and the reason change.
+  EXPECT_EQ(log_.count("Failed to scrape target"), 2u);
+}
+
+TEST_F(SchedulerTest, SourceThatFailsToListKeepsItsTargetsFailureState) {
+  int cycle = 0;
+  auto source = make_source({}, succeed_at_once());
+  EXPECT_CALL(*source, list_targets(_)).WillRepeatedly([&](std::vector<mpf::Target>& out) {
+    ++cycle;
+    if (cycle == 2) return mpf::Status::retryable("informer not synced");
+    out.push_back({"n1", "", {}});
+    return mpf::Status::ok();
+  });
+  EXPECT_CALL(*source, scrape(_, _, _, _))
+      .WillRepeatedly([](const mpf::Target&, mpf::Deadline, mpf::NodeBatch&, mpf::ScrapeDone done) {
+        done(mpf::ScrapeOutcome::failure(mpf::FailureReason::kTls, mpf::Status::permanent("bad certificate")));
+      });
+  SchedulerOptions o = options();
+  o.resolution = 30ms;
+  auto scheduler = make_scheduler(o, {{"kubelet", source.get()}});
+  scheduler->start();
+  ASSERT_TRUE(run_until([&] { return published_.size() >= 2; }));
+  // The cycle without a target list neither forgets n1 nor removes its series.
+  EXPECT_THAT(metric("mpf_scrape_target_failure", {{"source", "kubelet"}, {"target", "n1"}, {"reason", "tls"}}), 1);
+  ASSERT_TRUE(run_until([&] { return published_.size() >= 3; }));
+  ASSERT_TRUE(stop_and_drain(*scheduler));
+  EXPECT_EQ(log_.count("Failed to scrape target"), 1u);
+  EXPECT_GE(metric("mpf_scrape_target_failures_total", {{"source", "kubelet"}, {"target", "n1"}, {"reason", "tls"}}),
+            2);
 }
 
 TEST_F(SchedulerTest, StopDuringCycleCutsItPublishesItAndLeavesNothingBehind) {

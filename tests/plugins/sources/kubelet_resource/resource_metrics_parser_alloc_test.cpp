@@ -6,13 +6,13 @@
 #include <string>
 
 #include "resource_metrics_parser.h"
-#include "tests/plugins/sources/kubelet_resource/alloc_counter.h"
+#include "tests/test_common/alloc_counter.h"
 #include "tests/plugins/sources/kubelet_resource/test_util.h"
 
 namespace mpf::sources::kubelet_resource {
 namespace {
 
-using testing::allocations;
+using ::mpf::test::allocations;
 
 std::size_t allocations_of_parse(const std::string& body, NodeBatch& batch) {
   const std::size_t before = allocations();

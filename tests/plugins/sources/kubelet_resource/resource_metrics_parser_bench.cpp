@@ -13,7 +13,7 @@
 #include <string>
 
 #include "resource_metrics_parser.h"
-#include "tests/plugins/sources/kubelet_resource/alloc_counter.h"
+#include "tests/test_common/alloc_counter.h"
 #include "tests/plugins/sources/kubelet_resource/test_util.h"
 
 namespace mpf::sources::kubelet_resource {
@@ -164,7 +164,7 @@ void run(benchmark::State& state, const Body& body, ParseFn parse, bool reuse_ba
     state.SkipWithError("the body does not parse");
     return;
   }
-  const std::size_t before = testing::allocations();
+  const std::size_t before = test::allocations();
   for (auto _ : state) {
     if (!reuse_batch) batch = NodeBatch();
     Status status = parse(body.text, ResourceParseOptions{}, batch);
@@ -172,7 +172,7 @@ void run(benchmark::State& state, const Body& body, ParseFn parse, bool reuse_ba
     benchmark::DoNotOptimize(batch.containers.data());
     benchmark::ClobberMemory();
   }
-  const double allocations = static_cast<double>(testing::allocations() - before);
+  const double allocations = static_cast<double>(test::allocations() - before);
   const auto iterations = static_cast<double>(state.iterations());
   const double samples = iterations * static_cast<double>(body.series);
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(body.text.size()));

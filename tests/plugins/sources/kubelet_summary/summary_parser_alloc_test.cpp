@@ -11,48 +11,7 @@
 
 #include "summary_parser.h"
 #include "summary_test_util.h"
-
-namespace {
-bool g_counting = false;
-std::size_t g_allocations = 0;
-
-void* counted_alloc(std::size_t size, std::size_t alignment = 0) {
-  if (g_counting) ++g_allocations;
-  if (size == 0) size = 1;
-  void* p = alignment > alignof(std::max_align_t)
-                ? std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment)
-                : std::malloc(size);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size); }
-void* operator new[](std::size_t size) { return counted_alloc(size); }
-void* operator new(std::size_t size, std::align_val_t a) { return counted_alloc(size, static_cast<std::size_t>(a)); }
-void* operator new[](std::size_t size, std::align_val_t a) { return counted_alloc(size, static_cast<std::size_t>(a)); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return counted_alloc(size);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return counted_alloc(size);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+#include "tests/test_common/alloc_counter.h"
 
 namespace mpf::sources::kubelet_summary {
 namespace {
@@ -62,21 +21,19 @@ std::size_t steady_state_allocations(std::string_view body, NodeBatch& batch, co
   SummaryParser parser;
   SummaryParseStats stats;
   for (int warm_up = 0; warm_up < 2; ++warm_up) EXPECT_TRUE(parser.parse(body, options, batch, &stats).is_ok());
-  g_allocations = 0;
-  g_counting = true;
+  const std::size_t before = test::allocations();
   const Status st = parser.parse(body, options, batch, &stats);
-  g_counting = false;
+  const std::size_t made = test::allocations() - before;
   EXPECT_TRUE(st.is_ok()) << st.to_string();
-  return g_allocations;
+  return made;
 }
 
 TEST(SummaryParserAllocTest, CountingWorks) {
-  g_allocations = 0;
-  g_counting = true;
+  const std::size_t before = test::allocations();
   auto* p = new int(5);
-  g_counting = false;
+  const std::size_t made = test::allocations() - before;
   delete p;
-  EXPECT_EQ(g_allocations, 1u);
+  EXPECT_EQ(made, 1u);
 }
 
 TEST(SummaryParserAllocTest, NodeOnlyBodyAllocatesNothing) {

@@ -17,25 +17,7 @@
 
 #include "rfc3339.h"
 #include "summary_parser.h"
-
-namespace {
-std::size_t g_allocations = 0;
-}  // namespace
-
-namespace {
-void* counted_alloc(std::size_t size) {
-  ++g_allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size); }
-void* operator new[](std::size_t size) { return counted_alloc(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/test_common/alloc_counter.h"
 
 namespace mpf::sources::kubelet_summary {
 namespace {
@@ -255,7 +237,7 @@ void run(benchmark::State& state, const std::string& body, const SummaryParseOpt
     state.SkipWithError("parse failed");
     return;
   }
-  const std::size_t allocations_before = g_allocations;
+  const std::size_t allocations_before = test::allocations();
   for (auto _ : state) {
     const Status st = parser.parse(body, options, batch);
     benchmark::DoNotOptimize(st);
@@ -266,7 +248,7 @@ void run(benchmark::State& state, const std::string& body, const SummaryParseOpt
   // pods/s counts pods[] entries (the pod-level samples); every pod here has them.
   state.counters["pods/s"] = benchmark::Counter(iterations * static_cast<double>(batch.pods.size()),
                                                 benchmark::Counter::kIsRate);
-  state.counters["allocs/parse"] = static_cast<double>(g_allocations - allocations_before) / iterations;
+  state.counters["allocs/parse"] = static_cast<double>(test::allocations() - allocations_before) / iterations;
   state.counters["bytes"] = static_cast<double>(body.size());
 }
 
@@ -292,14 +274,14 @@ BENCHMARK(BM_ParseSynthetic110PodsUsageNanoCores);
 void BM_ParseSynthetic110PodsOneShot(benchmark::State& state) {
   static const std::string body = synthetic_summary(110);
   NodeBatch batch;
-  const std::size_t allocations_before = g_allocations;
+  const std::size_t allocations_before = test::allocations();
   for (auto _ : state) {
     const Status st = parse_summary(body, SummaryParseOptions{}, batch);
     benchmark::DoNotOptimize(st);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(body.size()));
   state.counters["allocs/parse"] =
-      static_cast<double>(g_allocations - allocations_before) / static_cast<double>(state.iterations());
+      static_cast<double>(test::allocations() - allocations_before) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_ParseSynthetic110PodsOneShot);
 

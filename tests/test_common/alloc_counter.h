@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <new>
 
-namespace mpf::sources::kubelet_resource::testing {
+namespace mpf::test {
 
 inline std::atomic<std::size_t> g_allocations{0};
 
@@ -27,17 +27,32 @@ inline void* counted_allocate_aligned(std::size_t size, std::size_t alignment) {
   throw std::bad_alloc();
 }
 
+/// Heap allocations made so far by the whole program (monotonic: callers take differences).
 inline std::size_t allocations() { return g_allocations.load(std::memory_order_relaxed); }
 
-}  // namespace mpf::sources::kubelet_resource::testing
+}  // namespace mpf::test
 
-void* operator new(std::size_t size) { return mpf::sources::kubelet_resource::testing::counted_allocate(size); }
-void* operator new[](std::size_t size) { return mpf::sources::kubelet_resource::testing::counted_allocate(size); }
+void* operator new(std::size_t size) { return mpf::test::counted_allocate(size); }
+void* operator new[](std::size_t size) { return mpf::test::counted_allocate(size); }
 void* operator new(std::size_t size, std::align_val_t a) {
-  return mpf::sources::kubelet_resource::testing::counted_allocate_aligned(size, static_cast<std::size_t>(a));
+  return mpf::test::counted_allocate_aligned(size, static_cast<std::size_t>(a));
 }
 void* operator new[](std::size_t size, std::align_val_t a) {
-  return mpf::sources::kubelet_resource::testing::counted_allocate_aligned(size, static_cast<std::size_t>(a));
+  return mpf::test::counted_allocate_aligned(size, static_cast<std::size_t>(a));
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return mpf::test::counted_allocate(size);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return mpf::test::counted_allocate(size);
+  } catch (...) {
+    return nullptr;
+  }
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
