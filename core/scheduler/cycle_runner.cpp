@@ -25,6 +25,9 @@ void CycleRunner::start(std::mt19937_64& rng) {
   // Stagger starts like metrics-server: U[0, min(per_target * targets, max)].
   const SchedulerOptions& options = env_.options;
   std::size_t total = targets_.size();
+  // One idle batch per target (plus slack) is what the next cycle reuses while this cycle's snapshot
+  // still holds its own.
+  env_.batches.set_max_idle(total + 16);
   std::chrono::nanoseconds spread = options.max_jitter;
   if (options.jitter_per_target.count() == 0) {
     spread = std::chrono::nanoseconds::zero();
@@ -126,7 +129,7 @@ void CycleRunner::launch(std::size_t index) {
   auto call = std::make_shared<ScrapeCall>();
   call->gate = env_.gate;
   call->protocol_errors = source.protocol_errors;
-  call->batch = std::make_shared<mpf::NodeBatch>();
+  call->batch = env_.batches.acquire();
   call->batch->node_name = run.target->name;
   call->target = run.target;
   call->cycle = number_;

@@ -15,6 +15,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "core/scheduler/scheduler.h"
+#include "core/scheduler/node_batch_pool.h"
 #include "core/scheduler/scrape_call.h"
 #include "core/scheduler/scrape_source.h"
 #include "mpf/sdk/logger.h"
@@ -51,6 +52,7 @@ struct CycleEnv {
   mpf::Gauge& in_flight;
   mpf::Logger& log;
   CycleHost& host;
+  NodeBatchPool& batches;  // recycles batches across cycles
 };
 
 // One scrape cycle: lists every source's targets, starts their scrapes at jittered offsets through a

@@ -81,6 +81,7 @@ class Scheduler::Impl : public std::enable_shared_from_this<Impl>, private Cycle
   SelfMetricsRegistry& metrics_;
   std::shared_ptr<ScrapeGate> gate_ = std::make_shared<ScrapeGate>();
   std::unique_ptr<boost::asio::thread_pool> pool_;
+  std::shared_ptr<NodeBatchPool> batch_pool_ = NodeBatchPool::create(16);
   boost::asio::steady_timer tick_timer_;
   std::mt19937_64 rng_;
 
@@ -219,7 +220,7 @@ void Scheduler::Impl::on_tick() {
 }
 
 void Scheduler::Impl::begin_cycle() {
-  CycleEnv env{strand_, options_, sources_, gate_, pool_.get(), *in_flight_, log_, *this};
+  CycleEnv env{strand_, options_, sources_, gate_, pool_.get(), *in_flight_, log_, *this, *batch_pool_};
   cycle_ = std::make_unique<CycleRunner>(env, ++cycle_number_);
   cycle_->start(rng_);
 }

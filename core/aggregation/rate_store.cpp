@@ -1,0 +1,335 @@
+#include "core/aggregation/rate_store.h"
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
+
+namespace mpf::core {
+namespace {
+
+// metrics-server's freshContainerMinMetricsResolution: below 10 s of age a container's first point
+// is too close to its start for the start-time window to give a meaningful rate.
+constexpr std::int64_t kFreshContainerMinAgeNs = 10'000'000'000;
+
+PrevPoint prev_of(const Sample& s) { return PrevPoint{s.timestamp_ns, s.start_time_ns, s.cpu_usage_core_ns}; }
+
+// The reference compares the whole MetricsPoint with its zero value: a container that only has a
+// start-time line is not "all zero" and so falls under the zero rule.
+bool all_zero(const Sample& s) {
+  return s.timestamp_ns == 0 && s.start_time_ns == 0 && s.cpu_usage_core_ns == 0 &&
+         s.memory_working_set_bytes == 0;
+}
+
+std::uint64_t pod_key(NameId ns, NameId pod) { return static_cast<std::uint64_t>(ns) << 32 | pod; }
+
+Usage usage_of(const Sample& last, const Rate& rate) {
+  Usage u;
+  u.timestamp_ns = last.timestamp_ns;
+  u.window_ns = rate.window_ns;
+  u.cpu_nanocores = rate.cpu_nanocores;
+  u.memory_working_set_bytes = last.memory_working_set_bytes;
+  u.swap_usage_bytes = last.swap_usage_bytes;
+  u.ephemeral_storage_bytes = last.ephemeral_storage_bytes;
+  u.present = static_cast<std::uint16_t>(kHasCpu | kHasMemory | (last.present & (kHasSwap | kHasEphemeralStorage)));
+  return u;
+}
+
+}  // namespace
+
+RateStore::RateStore(std::chrono::nanoseconds resolution) : resolution_ns_(resolution.count()) {}
+
+void RateStore::Generation::clear() {
+  names.clear();
+  nodes.clear();
+  containers.clear();
+}
+
+std::size_t RateStore::Generation::memory_bytes() const {
+  // NameTable exposes only its text size; its index costs about four 32-bit words per name
+  // (offset, hash, and two slots at its load factor of at most 1/2).
+  return names.byte_size() + names.size() * 4 * sizeof(std::uint32_t) + nodes.capacity() * sizeof(NodeEntry) +
+         containers.capacity() * sizeof(ContainerEntry) + node_index.capacity_bytes() +
+         container_index.capacity_bytes();
+}
+
+std::size_t RateStore::memory_bytes() const {
+  return cur_.memory_bytes() + next_.memory_bytes() + (to_old_.capacity() + to_new_.capacity()) * sizeof(NameId) +
+         bad_pods_.capacity() * sizeof(std::uint64_t) + pod_owners_.capacity() * sizeof(PodOwner) +
+         pod_owner_index_.capacity_bytes() + rank_.capacity() * sizeof(std::uint32_t) +
+         order_.capacity() * sizeof(NameId) + dropped_nodes_.capacity() * sizeof(DroppedNode);
+}
+
+void RateStore::update(std::span<const ScrapeResult> scrapes) {
+  next_.clear();
+  dropped_nodes_.clear();
+  dropped_pods_ = 0;
+
+  std::size_t node_count = 0;
+  std::size_t container_count = 0;
+  for (const ScrapeResult& s : scrapes) {
+    if (!s.status.is_ok() || !s.batch) continue;
+    ++node_count;
+    container_count += s.batch->containers.size();
+  }
+  next_.node_index.reset(node_count);
+  next_.container_index.reset(container_count);
+  pod_owners_.clear();
+  pod_owner_index_.reset(container_count);
+
+  for (std::size_t i = 0; i < scrapes.size(); ++i) {
+    // A failed scrape contributes nothing: its node and pods vanish, exactly as in the reference.
+    if (scrapes[i].status.is_ok() && scrapes[i].batch) add_batch(*scrapes[i].batch, i);
+  }
+  sort_and_index();
+  std::swap(cur_, next_);
+
+  servable_nodes_ = static_cast<std::size_t>(
+      std::count_if(cur_.nodes.begin(), cur_.nodes.end(), [](const NodeEntry& e) { return e.has_prev; }));
+  servable_containers_ = static_cast<std::size_t>(std::count_if(
+      cur_.containers.begin(), cur_.containers.end(), [](const ContainerEntry& e) { return e.has_prev; }));
+}
+
+void RateStore::add_batch(const NodeBatch& batch, std::size_t scrape_index) {
+  // Translate the batch's ids once per batch instead of hashing three strings per container.
+  const std::size_t n = batch.names.size();
+  to_old_.resize(n);
+  to_new_.resize(n);
+  for (NameId id = 0; id < n; ++id) {
+    const std::string_view text = batch.names.name(id);
+    to_old_[id] = cur_.names.find(text);
+    to_new_[id] = next_.names.intern(text);
+  }
+  const NameId node = next_.names.intern(batch.node_name);
+  add_node(batch, node, scrape_index);
+  add_containers(batch, node);
+}
+
+void RateStore::add_node(const NodeBatch& batch, NameId node, std::size_t scrape_index) {
+  if (!batch.has_node_sample) return;
+  const Sample& s = batch.node_sample;
+  if (s.timestamp_ns == 0 || s.cpu_usage_core_ns == 0 || s.memory_working_set_bytes == 0) {
+    // "Failed getting complete node metric": the reference drops the point silently; we keep why.
+    dropped_nodes_.push_back(DroppedNode{batch.node_name, scrape_index, FailureReason::kZeroValues});
+    return;
+  }
+  const std::uint64_t hash = hash_ids(node);
+  // "Got duplicate node point": the first batch wins.
+  if (next_.node_index.find(hash, [&](std::uint32_t p) { return next_.nodes[p].name == node; }) != FlatIndex::kNone) {
+    return;
+  }
+  NodeEntry e;
+  e.name = node;
+  e.last = s;
+  const NameId old_name = cur_.names.find(batch.node_name);
+  if (const NodeEntry* old = old_name == NameTable::kNotFound ? nullptr : find_old_node(old_name)) {
+    if (s.timestamp_ns > old->last.timestamp_ns) {
+      e.prev = prev_of(old->last);
+      e.has_prev = true;
+    } else if (old->has_prev && old->prev.timestamp_ns < s.timestamp_ns) {
+      // A repeated or late point: the old prev still precedes it, so the pair stays valid.
+      e.prev = old->prev;
+      e.has_prev = true;
+    }
+  }
+  next_.node_index.insert(hash, static_cast<std::uint32_t>(next_.nodes.size()));
+  next_.nodes.push_back(e);
+}
+
+void RateStore::add_containers(const NodeBatch& batch, NameId node) {
+  // The container zero rule drops the whole pod, so find the affected pods first.
+  bad_pods_.clear();
+  for (const ContainerSample& c : batch.containers) {
+    const Sample& s = c.sample;
+    if (!all_zero(s) && (s.cpu_usage_core_ns == 0 || s.memory_working_set_bytes == 0)) {
+      bad_pods_.push_back(pod_key(c.namespace_name, c.pod_name));
+    }
+  }
+  if (!bad_pods_.empty()) {
+    std::sort(bad_pods_.begin(), bad_pods_.end());
+    bad_pods_.erase(std::unique(bad_pods_.begin(), bad_pods_.end()), bad_pods_.end());
+    dropped_pods_ += bad_pods_.size();
+  }
+
+  for (const ContainerSample& c : batch.containers) {
+    const Sample& s = c.sample;
+    if (all_zero(s)) continue;
+    if (!bad_pods_.empty() && std::binary_search(bad_pods_.begin(), bad_pods_.end(), pod_key(c.namespace_name, c.pod_name))) {
+      continue;
+    }
+    const NameId ns = to_new_[c.namespace_name];
+    const NameId pod = to_new_[c.pod_name];
+    const NameId name = to_new_[c.container_name];
+
+    // "Got duplicate pod point": a pod reported by two batches belongs to the first one.
+    const std::uint64_t pod_hash = hash_ids(ns, pod);
+    const std::uint32_t owner = pod_owner_index_.find(
+        pod_hash, [&](std::uint32_t p) { return pod_owners_[p].namespace_name == ns && pod_owners_[p].pod_name == pod; });
+    if (owner == FlatIndex::kNone) {
+      pod_owner_index_.insert(pod_hash, static_cast<std::uint32_t>(pod_owners_.size()));
+      pod_owners_.push_back(PodOwner{ns, pod, node});
+    } else if (pod_owners_[owner].node != node) {
+      continue;
+    }
+    // "Got duplicate Container point": the first one wins.
+    const std::uint64_t hash = hash_ids(ns, pod, name);
+    const auto same = [&](std::uint32_t p) {
+      const ContainerEntry& e = next_.containers[p];
+      return e.namespace_name == ns && e.pod_name == pod && e.container_name == name;
+    };
+    if (next_.container_index.find(hash, same) != FlatIndex::kNone) continue;
+
+    ContainerEntry e;
+    e.namespace_name = ns;
+    e.pod_name = pod;
+    e.container_name = name;
+    e.node = node;
+    e.last = s;
+    if (s.start_time_ns < s.timestamp_ns && s.timestamp_ns - s.start_time_ns >= kFreshContainerMinAgeNs &&
+        s.timestamp_ns - s.start_time_ns < resolution_ns_) {
+      // Fresh container: its CPU counter was 0 at start, so the start time is a valid older point and
+      // the pod is served in its first cycle.
+      e.prev = PrevPoint{s.start_time_ns, s.start_time_ns, 0};
+      e.has_prev = true;
+    } else if (const ContainerEntry* old = find_old_container(to_old_[c.namespace_name], to_old_[c.pod_name],
+                                                              to_old_[c.container_name]);
+               old != nullptr && s.start_time_ns < old->last.timestamp_ns) {
+      // Started before the stored point was taken: no restart since, so the stored points still count.
+      if (s.timestamp_ns > old->last.timestamp_ns) {
+        e.prev = prev_of(old->last);
+        e.has_prev = true;
+      } else if (old->has_prev && old->prev.timestamp_ns < s.timestamp_ns) {
+        // The reference also "keeps" a missing prev here when another container of the pod has one
+        // (a Go zero-value point, giving a 292-year window); we treat a missing prev as missing.
+        e.prev = old->prev;
+        e.has_prev = true;
+      }
+    }
+    next_.container_index.insert(hash, static_cast<std::uint32_t>(next_.containers.size()));
+    next_.containers.push_back(e);
+  }
+}
+
+const RateStore::NodeEntry* RateStore::find_old_node(NameId old_name) const {
+  const std::uint32_t p =
+      cur_.node_index.find(hash_ids(old_name), [&](std::uint32_t i) { return cur_.nodes[i].name == old_name; });
+  return p == FlatIndex::kNone ? nullptr : &cur_.nodes[p];
+}
+
+const RateStore::ContainerEntry* RateStore::find_old_container(NameId ns, NameId pod, NameId container) const {
+  if (ns == NameTable::kNotFound || pod == NameTable::kNotFound || container == NameTable::kNotFound) return nullptr;
+  const std::uint32_t p = cur_.container_index.find(hash_ids(ns, pod, container), [&](std::uint32_t i) {
+    const ContainerEntry& e = cur_.containers[i];
+    return e.namespace_name == ns && e.pod_name == pod && e.container_name == container;
+  });
+  return p == FlatIndex::kNone ? nullptr : &cur_.containers[p];
+}
+
+void RateStore::sort_and_index() {
+  // Rank every name once so that sorting entries compares integers, not strings.
+  const NameTable& names = next_.names;
+  order_.resize(names.size());
+  std::iota(order_.begin(), order_.end(), NameId{0});
+  std::sort(order_.begin(), order_.end(), [&](NameId a, NameId b) { return names.name(a) < names.name(b); });
+  rank_.resize(names.size());
+  for (std::uint32_t i = 0; i < order_.size(); ++i) rank_[order_[i]] = i;
+
+  std::sort(next_.nodes.begin(), next_.nodes.end(),
+            [&](const NodeEntry& a, const NodeEntry& b) { return rank_[a.name] < rank_[b.name]; });
+  std::sort(next_.containers.begin(), next_.containers.end(), [&](const ContainerEntry& a, const ContainerEntry& b) {
+    if (a.namespace_name != b.namespace_name) return rank_[a.namespace_name] < rank_[b.namespace_name];
+    if (a.pod_name != b.pod_name) return rank_[a.pod_name] < rank_[b.pod_name];
+    return rank_[a.container_name] < rank_[b.container_name];
+  });
+
+  next_.node_index.reset(next_.nodes.size());
+  for (std::uint32_t i = 0; i < next_.nodes.size(); ++i) next_.node_index.insert(hash_ids(next_.nodes[i].name), i);
+  next_.container_index.reset(next_.containers.size());
+  for (std::uint32_t i = 0; i < next_.containers.size(); ++i) {
+    const ContainerEntry& e = next_.containers[i];
+    next_.container_index.insert(hash_ids(e.namespace_name, e.pod_name, e.container_name), i);
+  }
+}
+
+ProduceStats RateStore::produce(Snapshot& snapshot) const {
+  ProduceStats stats;
+  snapshot.nodes.clear();
+  snapshot.pods.clear();
+  snapshot.containers.clear();
+  const NameTable& names = cur_.names;
+
+  for (const NodeEntry& e : cur_.nodes) {
+    if (!e.has_prev) continue;
+    Rate rate;
+    if (compute_rate(e.last, e.prev, rate) != RateError::kNone) {
+      ++stats.node_rate_errors;
+      continue;
+    }
+    snapshot.nodes.push_back(NodeMetrics{snapshot.names.intern(names.name(e.name)), usage_of(e.last, rate)});
+  }
+
+  const auto& cs = cur_.containers;
+  for (std::size_t begin = 0, end = 0; begin < cs.size(); begin = end) {
+    end = begin + 1;
+    while (end < cs.size() && cs[end].namespace_name == cs[begin].namespace_name &&
+           cs[end].pod_name == cs[begin].pod_name) {
+      ++end;
+    }
+    bool any_prev = false;
+    bool all_prev = true;
+    for (std::size_t i = begin; i < end; ++i) {
+      any_prev |= cs[i].has_prev;
+      all_prev &= cs[i].has_prev;
+    }
+    if (!any_prev) continue;  // the reference has no prev entry for this pod at all
+    if (!all_prev) {
+      // Serving a subset would under-report the pod's usage.
+      ++stats.pods_missing_prev;
+      continue;
+    }
+
+    PodMetrics pod;
+    pod.namespace_name = snapshot.names.intern(names.name(cs[begin].namespace_name));
+    pod.name = snapshot.names.intern(names.name(cs[begin].pod_name));
+    pod.node = snapshot.names.intern(names.name(cs[begin].node));
+    pod.first_container = static_cast<std::uint32_t>(snapshot.containers.size());
+    // Optional resources are summed only if every served container reports them.
+    auto optional = static_cast<std::uint16_t>(kHasSwap | kHasEphemeralStorage);
+    for (std::size_t i = begin; i < end; ++i) {
+      Rate rate;
+      if (compute_rate(cs[i].last, cs[i].prev, rate) != RateError::kNone) {
+        // The reference omits the container but still serves the pod, possibly with no containers.
+        ++stats.container_rate_errors;
+        continue;
+      }
+      const Usage u = usage_of(cs[i].last, rate);
+      // The earliest timestamp lets the HPA tell whether a sample is tainted by pod start-up; on a
+      // tie the first container by name wins (the reference's pick depends on map order).
+      if (snapshot.containers.size() == pod.first_container || u.timestamp_ns < pod.usage.timestamp_ns) {
+        pod.usage.timestamp_ns = u.timestamp_ns;
+        pod.usage.window_ns = u.window_ns;
+      }
+      pod.usage.cpu_nanocores += u.cpu_nanocores;
+      pod.usage.memory_working_set_bytes += u.memory_working_set_bytes;
+      pod.usage.swap_usage_bytes += u.swap_usage_bytes;
+      pod.usage.ephemeral_storage_bytes += u.ephemeral_storage_bytes;
+      optional &= u.present;
+      snapshot.containers.push_back(ContainerMetrics{snapshot.names.intern(names.name(cs[i].container_name)), u});
+    }
+    pod.container_count = static_cast<std::uint32_t>(snapshot.containers.size() - pod.first_container);
+    pod.usage.present =
+        static_cast<std::uint16_t>(kHasCpu | kHasMemory | (pod.container_count > 0 ? optional : 0));
+    snapshot.pods.push_back(pod);
+  }
+  return stats;
+}
+
+ProduceStats RateStore::process(Snapshot& snapshot) {
+  update(snapshot.scrapes);
+  // The scrape itself succeeded (status stays ok); the reason says why its node has no metrics.
+  for (const DroppedNode& d : dropped_nodes_) {
+    if (d.scrape_index < snapshot.scrapes.size()) snapshot.scrapes[d.scrape_index].reason = d.reason;
+  }
+  return produce(snapshot);
+}
+
+}  // namespace mpf::core

@@ -1,0 +1,140 @@
+#pragma once
+
+// The metrics-server-exact rate store: the strict mode of the `rates` processor. It keeps exactly
+// two points (last, prev) per node and per container, replaces them once per cycle from that cycle's
+// successful scrapes, and turns them into node, pod and container usage the way metrics-server's
+// pkg/storage does (see /work/shared/reference/metrics-server-behaviour.md §2.4, §2.5, §3).
+//
+// Memory is proportional to what one cycle holds: two generations of flat vectors, each with its own
+// name table, swapped every cycle. Names of pods that disappeared are therefore forgotten after one
+// cycle instead of piling up in an append-only table.
+//
+// Not thread-safe: the aggregation stage calls it from one thread, once per cycle.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/aggregation/flat_index.h"
+#include "core/aggregation/rate_math.h"
+#include "mpf/sdk/names.h"
+#include "mpf/sdk/sample.h"
+#include "mpf/sdk/snapshot.h"
+
+namespace mpf::core {
+
+// A node whose point the strict drop rules removed although its scrape succeeded.
+struct DroppedNode {
+  std::string name;
+  // Index of the ScrapeResult that carried it in the span given to update().
+  std::size_t scrape_index = 0;
+  FailureReason reason = FailureReason::kNone;
+};
+
+// What produce() left out, for counters and logs (the reference only logs these).
+struct ProduceStats {
+  std::size_t node_rate_errors = 0;       // nodes with a prev whose rate failed
+  std::size_t container_rate_errors = 0;  // containers omitted from a served pod
+  std::size_t pods_missing_prev = 0;      // pods withheld because a container had no prev yet
+};
+
+class RateStore {
+ public:
+  // `resolution` is the scrape period (--metric-resolution): it bounds the fresh-container shortcut.
+  explicit RateStore(std::chrono::nanoseconds resolution);
+
+  // Replaces the stored state with this cycle's. Only results with an ok status and a batch count;
+  // nodes (and their pods) absent from them are forgotten, as in the reference.
+  void update(std::span<const ScrapeResult> scrapes);
+
+  // Writes usage into `snapshot`: replaces nodes (sorted by name), pods (sorted by namespace, then
+  // name) and containers (grouped by pod, sorted by name); names are interned into snapshot.names.
+  ProduceStats produce(Snapshot& snapshot) const;
+
+  // update(snapshot.scrapes), marks the scrapes of dropped nodes with their reason, then produce().
+  ProduceStats process(Snapshot& snapshot);
+
+  // Nodes dropped by the zero rule in the last update().
+  std::span<const DroppedNode> dropped_nodes() const { return dropped_nodes_; }
+  // Pods dropped by the container zero rule in the last update().
+  std::size_t dropped_pods() const { return dropped_pods_; }
+
+  // metrics_server_storage_points{type="node"} and {type="container"}: points that have a prev.
+  std::size_t servable_node_points() const { return servable_nodes_; }
+  std::size_t servable_container_points() const { return servable_containers_; }
+  // metric-storage-ready as of v0.9.0: at least one node and at least one pod have a prev.
+  bool ready() const { return servable_nodes_ > 0 && servable_containers_ > 0; }
+
+  // Points held (with or without prev).
+  std::size_t stored_nodes() const { return cur_.nodes.size(); }
+  std::size_t stored_containers() const { return cur_.containers.size(); }
+  // Heap bytes held by both generations (capacities, not sizes), for memory-bound checks.
+  std::size_t memory_bytes() const;
+
+ private:
+  struct NodeEntry {
+    NameId name = kEmptyName;
+    bool has_prev = false;
+    PrevPoint prev;
+    Sample last;
+  };
+
+  struct ContainerEntry {
+    NameId namespace_name = kEmptyName;
+    NameId pod_name = kEmptyName;
+    NameId container_name = kEmptyName;
+    NameId node = kEmptyName;
+    bool has_prev = false;
+    PrevPoint prev;
+    Sample last;
+  };
+
+  // Which node's batch a pod came from, to refuse the same pod from a second batch.
+  struct PodOwner {
+    NameId namespace_name = kEmptyName;
+    NameId pod_name = kEmptyName;
+    NameId node = kEmptyName;
+  };
+
+  // One cycle's state. Ids index `names`; vectors are sorted by name once the cycle is built.
+  struct Generation {
+    NameTable names;
+    std::vector<NodeEntry> nodes;
+    std::vector<ContainerEntry> containers;
+    FlatIndex node_index;
+    FlatIndex container_index;
+    void clear();
+    std::size_t memory_bytes() const;
+  };
+
+  void add_batch(const NodeBatch& batch, std::size_t scrape_index);
+  void add_node(const NodeBatch& batch, NameId node, std::size_t scrape_index);
+  void add_containers(const NodeBatch& batch, NameId node);
+  void sort_and_index();
+  // The old generation's entry for a key in the old generation's ids, or nullptr.
+  const NodeEntry* find_old_node(NameId old_name) const;
+  const ContainerEntry* find_old_container(NameId ns, NameId pod, NameId container) const;
+
+  std::int64_t resolution_ns_;
+  Generation cur_;   // the state produce() reads
+  Generation next_;  // built by update(), then swapped with cur_
+
+  std::vector<DroppedNode> dropped_nodes_;
+  std::size_t dropped_pods_ = 0;
+  std::size_t servable_nodes_ = 0;
+  std::size_t servable_containers_ = 0;
+
+  // Per-cycle scratch, kept to reuse its capacity.
+  std::vector<NameId> to_old_;  // batch name id -> cur_ name id (or NameTable::kNotFound)
+  std::vector<NameId> to_new_;  // batch name id -> next_ name id
+  std::vector<std::uint64_t> bad_pods_;  // (namespace, pod) batch ids hit by the zero rule
+  std::vector<PodOwner> pod_owners_;
+  FlatIndex pod_owner_index_;
+  std::vector<std::uint32_t> rank_;  // next_ name id -> position in name order
+  std::vector<NameId> order_;
+};
+
+}  // namespace mpf::core

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mpf/sdk/status.h"
+
+// Writes kubeconfig files that real kubectl (and client-go) accept, for tests that point clients at the
+// fake API server (tests/sim/fake_apiserver.h).
+
+namespace mpf::sim {
+
+struct KubeconfigSpec {
+  std::string server;                  // https://127.0.0.1:PORT (or http://...).
+  std::string ca_pem;                  // Empty: no certificate-authority-data.
+  bool insecure_skip_tls_verify = false;  // Default: false. Needed by some clients for an http:// server.
+  std::string token;                   // Empty: the user has no credentials.
+  std::string client_cert_pem;         // Optional client certificate and key (client-certificate-data).
+  std::string client_key_pem;
+  std::string cluster_name = "sim";    // Default: "sim".
+  std::string user_name = "sim-admin"; // Default: "sim-admin".
+  std::string context_name = "sim";    // Default: "sim" (also current-context).
+  std::string namespace_name;          // Empty: the context has no default namespace.
+};
+
+// Standard base64 (RFC 4648, with padding), as kubeconfig's *-data fields hold.
+std::string base64_encode(std::string_view data);
+
+// The kubeconfig YAML for `spec`.
+std::string render_kubeconfig(const KubeconfigSpec& spec);
+
+// Writes `contents` to a temporary file beside `path` (created with `mode`) and renames it into place, so a
+// process watching the path never reads half a file.
+Status replace_file(const std::string& path, std::string_view contents, unsigned mode = 0644);
+
+// Renders and writes it (mode 0600, replaced atomically).
+Status write_kubeconfig(const KubeconfigSpec& spec, const std::string& path);
+
+}  // namespace mpf::sim
