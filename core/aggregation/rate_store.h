@@ -3,7 +3,7 @@
 // The metrics-server-exact rate store: the strict mode of the `rates` processor. It keeps exactly
 // two points (last, prev) per node and per container, replaces them once per cycle from that cycle's
 // successful scrapes, and turns them into node, pod and container usage the way metrics-server's
-// pkg/storage does (see /work/shared/reference/metrics-server-behaviour.md §2.4, §2.5, §3).
+// pkg/storage does (see the reference behaviour notes, shared/reference/metrics-server-behaviour.md §2.4, §2.5, §3).
 //
 // Memory is proportional to what one cycle holds: two generations of flat vectors, each with its own
 // name table, swapped every cycle. Names of pods that disappeared are therefore forgotten after one

@@ -17,7 +17,7 @@ namespace mpf::test {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mpf_test_XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / ("mpf_test_" + std::string(6, 'X'))).string();  // mkdtemp template
     if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~TempDir() {

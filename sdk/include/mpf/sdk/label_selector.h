@@ -39,7 +39,7 @@
 ///    integer message, several errors as "[e1, e2]", and the quirk that a NUL byte ends the input
 ///    where a token would start (Go's lexer reads byte 0 as end of string);
 ///  - approximate: the quoting (Go's %q) of keys and values holding code points from U+0800 up that
-///    Go's strconv.IsPrint rejects. Go escapes them as \uXXXX; this header knows the common
+///    Go's strconv.IsPrint rejects. Go escapes them as \u and four hex digits; this header knows the common
 ///    non-printable ranges there (Unicode spaces, format characters, private use, noncharacters, wholly
 ///    unassigned planes) but not Unicode's full list of unassigned code points, which it prints as is.
 ///    ASCII, invalid UTF-8 and everything below U+0800 are quoted exactly;
