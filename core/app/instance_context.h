@@ -14,12 +14,17 @@ namespace mpf::core {
 class InstanceContext : public PluginContext {
  public:
   InstanceContext(std::string name, std::unique_ptr<Logger> logger, SelfMetrics& metrics,
-                  std::shared_ptr<HttpEngine> http)
-      : name_(std::move(name)), logger_(std::move(logger)), metrics_(metrics), http_(std::move(http)) {}
+                  std::shared_ptr<HttpEngine> http, PipelineSettings settings)
+      : name_(std::move(name)),
+        logger_(std::move(logger)),
+        metrics_(metrics),
+        http_(std::move(http)),
+        settings_(settings) {}
 
   std::string_view instance_name() const noexcept override { return name_; }
   Logger& logger() noexcept override { return *logger_; }
   SelfMetrics& self_metrics() noexcept override { return metrics_; }
+  const PipelineSettings& pipeline_settings() const noexcept override { return settings_; }
   Result<std::shared_ptr<HttpClient>> make_http_client(const HttpClientOptions& options) noexcept override {
     return http_->make_client(options);
   }
@@ -29,6 +34,7 @@ class InstanceContext : public PluginContext {
   std::unique_ptr<Logger> logger_;
   SelfMetrics& metrics_;
   std::shared_ptr<HttpEngine> http_;
+  PipelineSettings settings_;
 };
 
 }  // namespace mpf::core

@@ -25,7 +25,8 @@ PipelineRuntime::~PipelineRuntime() {
 
 InstanceContext& PipelineRuntime::new_context(const PluginEntry& entry) {
   contexts_.push_back(
-      std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_, http_engine_));
+      std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_, http_engine_,
+                                        PipelineSettings{config_.global.resolution, config_.global.scrape_timeout}));
   return *contexts_.back();
 }
 

@@ -22,6 +22,8 @@ class TestContext : public PluginContext {
   std::string_view instance_name() const noexcept override { return name_; }
   Logger& logger() noexcept override { return logger_; }
   SelfMetrics& self_metrics() noexcept override { return metrics_; }
+  const PipelineSettings& pipeline_settings() const noexcept override { return settings_; }
+  PipelineSettings& settings() { return settings_; }
   Result<std::shared_ptr<HttpClient>> make_http_client(const HttpClientOptions& options) noexcept override {
     return http_.make_client(options);
   }
@@ -34,6 +36,7 @@ class TestContext : public PluginContext {
   std::string name_;
   TestLogger logger_;
   core::SelfMetricsRegistry metrics_;
+  PipelineSettings settings_;
   core::HttpEngine http_;
 };
 

@@ -30,6 +30,7 @@ class TestContext : public PluginContext {
   std::string_view instance_name() const noexcept override { return "test"; }
   Logger& logger() noexcept override { return logger_; }
   SelfMetrics& self_metrics() noexcept override { return metrics_; }
+  const PipelineSettings& pipeline_settings() const noexcept override { return settings_; }
   // The test plugins make no HTTP requests; a client would be a sign of a mix-up.
   Result<std::shared_ptr<HttpClient>> make_http_client(const HttpClientOptions&) noexcept override {
     return Status::invalid_argument("no HTTP in plugin registry tests");
@@ -38,6 +39,7 @@ class TestContext : public PluginContext {
  private:
   mpf::test::TestLogger logger_;
   NullMetrics metrics_;
+  PipelineSettings settings_;
 };
 
 ConfigValue options_map(std::initializer_list<std::pair<const char*, const char*>> entries) {

@@ -5,6 +5,7 @@
 /// engine. Later SDK versions add shared services here (cluster view) so plugins never include core
 /// headers.
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 
@@ -15,6 +16,14 @@
 
 namespace mpf {
 
+/// Pipeline-wide settings a plugin may need to interpret its data (the `global:` section).
+struct PipelineSettings {
+  /// The scrape interval (metrics-server's --metric-resolution).
+  std::chrono::nanoseconds resolution{std::chrono::seconds(60)};
+  /// The per-target scrape deadline (--kubelet-request-timeout).
+  std::chrono::nanoseconds scrape_timeout{std::chrono::seconds(10)};
+};
+
 /// Owned by the host; outlives every plugin instance created with it. Thread-safe.
 class PluginContext {
  public:
@@ -23,6 +32,8 @@ class PluginContext {
   virtual std::string_view instance_name() const noexcept = 0;
   virtual Logger& logger() noexcept = 0;
   virtual SelfMetrics& self_metrics() noexcept = 0;
+  /// The pipeline's settings; fixed for the life of the instance.
+  virtual const PipelineSettings& pipeline_settings() const noexcept = 0;
 
   /// An HTTP client on the host's engine (shared I/O threads, per-client TLS context, credentials and
   /// kept-alive connections). Call from create() or start(), once per distinct set of options, and keep
