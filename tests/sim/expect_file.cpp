@@ -107,28 +107,5 @@ void render_expect_json(const ClusterModel& model, std::span<const FaultMode> fa
   w.EndObject();
 }
 
-Status write_file_atomically(const std::string& path, std::string_view contents) {
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::permanent(path + ": " + std::strerror(errno));
-  size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string error = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      return Status::permanent(path + ": " + error);
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0 || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string error = std::strerror(errno);
-    ::unlink(temporary.c_str());
-    return Status::permanent(path + ": " + error);
-  }
-  return Status::ok();
-}
 
 }  // namespace mpf::sim

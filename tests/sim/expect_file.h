@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "tests/sim/atomic_file.h"  // write_file_atomically, for the files written from here
 #include "mpf/sdk/status.h"
 #include "tests/sim/cluster_model.h"
 #include "tests/sim/fault_plan.h"
@@ -33,8 +34,5 @@ struct ExpectContext {
 // and everything is 0 for nodes in fault mode "zero".
 void render_expect_json(const ClusterModel& model, std::span<const FaultMode> faults, const ExpectContext& context,
                         std::string& out);
-
-// Writes `contents` to `path` through a temporary file and a rename, so a reader never sees half a file.
-Status write_file_atomically(const std::string& path, std::string_view contents);
 
 }  // namespace mpf::sim

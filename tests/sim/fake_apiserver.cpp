@@ -1054,7 +1054,7 @@ struct FakeApiServer::Impl {
     auto ctx = make_server_context(*leaf);
     if (!ctx) return ctx.status();
     tls = std::move(*ctx);
-    if (!options.ca_file.empty()) return replace_file(options.ca_file, ca.certificate_pem);
+    if (!options.ca_file.empty()) return write_file_atomically(options.ca_file, ca.certificate_pem);
     return Status::ok();
   }
 
@@ -1121,7 +1121,7 @@ void FakeApiServer::run() {
   if (!impl_->options.ready_file.empty()) {
     const std::string ready = "pid=" + std::to_string(::getpid()) + "\nport=" + std::to_string(impl_->bound_port) +
                               "\nurl=" + impl_->url() + "\n";
-    if (Status st = replace_file(impl_->options.ready_file, ready); !st.is_ok()) {
+    if (Status st = write_file_atomically(impl_->options.ready_file, ready); !st.is_ok()) {
       std::fprintf(stderr, "fake-apiserver: %s\n", st.message().c_str());
     }
   }

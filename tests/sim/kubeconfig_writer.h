@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "tests/sim/atomic_file.h"  // write_file_atomically, for the files written from here
 #include "mpf/sdk/status.h"
 
 // Writes kubeconfig files that real kubectl (and client-go) accept, for tests that point clients at the
@@ -28,10 +29,6 @@ std::string base64_encode(std::string_view data);
 
 // The kubeconfig YAML for `spec`.
 std::string render_kubeconfig(const KubeconfigSpec& spec);
-
-// Writes `contents` to a temporary file beside `path` (created with `mode`) and renames it into place, so a
-// process watching the path never reads half a file.
-Status replace_file(const std::string& path, std::string_view contents, unsigned mode = 0644);
 
 // Renders and writes it (mode 0600, replaced atomically).
 Status write_kubeconfig(const KubeconfigSpec& spec, const std::string& path);

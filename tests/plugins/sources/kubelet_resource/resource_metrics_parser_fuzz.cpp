@@ -17,6 +17,7 @@
 
 #include "metrics_server_rules.h"
 #include "resource_metrics_parser.h"
+#include "tests/plugins/sources/kubelet_resource/test_util.h"
 
 namespace {
 
@@ -33,36 +34,7 @@ void check(bool ok, const char* what) {
   }
 }
 
-bool same_sample(const Sample& a, const Sample& b) {
-  return a.timestamp_ns == b.timestamp_ns && a.start_time_ns == b.start_time_ns &&
-         a.cpu_usage_core_ns == b.cpu_usage_core_ns && a.memory_working_set_bytes == b.memory_working_set_bytes &&
-         a.swap_usage_bytes == b.swap_usage_bytes && a.present == b.present;
-}
-
-bool same_batch(const NodeBatch& a, const NodeBatch& b) {
-  if (a.has_node_sample != b.has_node_sample || !same_sample(a.node_sample, b.node_sample) ||
-      a.containers.size() != b.containers.size() || a.pods.size() != b.pods.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.containers.size(); ++i) {
-    const ContainerSample& x = a.containers[i];
-    const ContainerSample& y = b.containers[i];
-    if (a.names.name(x.namespace_name) != b.names.name(y.namespace_name) ||
-        a.names.name(x.pod_name) != b.names.name(y.pod_name) ||
-        a.names.name(x.container_name) != b.names.name(y.container_name) || !same_sample(x.sample, y.sample)) {
-      return false;
-    }
-  }
-  for (std::size_t i = 0; i < a.pods.size(); ++i) {
-    const PodSample& x = a.pods[i];
-    const PodSample& y = b.pods[i];
-    if (a.names.name(x.namespace_name) != b.names.name(y.namespace_name) ||
-        a.names.name(x.pod_name) != b.names.name(y.pod_name) || !same_sample(x.sample, y.sample)) {
-      return false;
-    }
-  }
-  return true;
-}
+using testing::same_batch;  // the unit tests' comparison, by name text
 
 void check_sample(const Sample& s, bool has_timestamped_value) {
   constexpr std::uint16_t kKnown = kHasCpu | kHasMemory | kHasStartTime | kHasSwap;
