@@ -65,6 +65,17 @@ std::string double_quoted(std::string_view text) {
 
 std::string scalar_text(std::string_view text) { return needs_quotes(text) ? double_quoted(text) : std::string(text); }
 
+// YAML limits an implicit key to 1024 characters; longer ones (escaping can quadruple a key's
+// length) must use the explicit `? key` form or they do not read back.
+constexpr std::size_t kMaxImplicitKey = 1000;
+
+// The key and the ':' that ends it, ready for the value; `pad` starts the ':' line of a long key.
+std::string key_text(std::string_view key, const std::string& pad) {
+  std::string text = scalar_text(key);
+  if (text.size() <= kMaxImplicitKey) return text + ':';
+  return "? " + text + '\n' + pad + ':';
+}
+
 // Keys are never expanded by the loader, so only values need `${` escaped.
 std::string value_text(std::string_view text) {
   if (text.find("${") == std::string_view::npos) return scalar_text(text);
@@ -100,7 +111,8 @@ void write_flow(const ConfigValue& v, std::string& out) {
       const char* separator = "";
       for (const auto& [key, item] : v.entries()) {
         out += separator;
-        out += scalar_text(key) + ": ";
+        std::string text = scalar_text(key);
+        out += text.size() <= kMaxImplicitKey ? text + ": " : "? " + text + " : ";
         write_flow(item, out);
         separator = ", ";
       }
@@ -129,7 +141,7 @@ void write_block(const ConfigValue& v, std::size_t indent, std::string& out) {
     return;
   }
   for (const auto& [key, item] : v.entries()) {
-    out += pad + scalar_text(key) + ':';
+    out += pad + key_text(key, pad);
     if (is_inline(item)) {
       out += ' ';
       write_flow(item, out);

@@ -147,6 +147,23 @@ TEST(YamlWriter, RoundTripsEdgeCases) {
   }
 }
 
+// YAML caps implicit keys at 1024 characters, and escaping makes a short key long: a 400-byte key of
+// control characters is 1600 characters written. Such keys need the explicit `? key` form.
+TEST(YamlWriter, RoundTripsKeysLongerThanAnImplicitKeyMayBe) {
+  for (const std::string& key : {std::string(1500, 'k'), std::string(400, '\x15'), std::string(1020, 'k') + "\x01"}) {
+    SCOPED_TRACE("key length " + std::to_string(key.size()));
+    ConfigValue map = ConfigValue::map();
+    map.set(key, scalar("v"));
+    map.set("after", scalar("w"));
+    expect_round_trip(map);
+    ConfigValue nested = ConfigValue::map();
+    ConfigValue inner = ConfigValue::list();
+    inner.push_back(map);
+    nested.set(key, inner);
+    expect_round_trip(nested);
+  }
+}
+
 // Random trees over the characters that matter to YAML; each seed is a reproducible case.
 class TreeGenerator {
  public:
