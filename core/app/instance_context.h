@@ -3,22 +3,26 @@
 #include <memory>
 #include <string>
 
+#include "core/discovery/cluster_views.h"
 #include "core/net/http_engine.h"
 #include "mpf/sdk/context.h"
 
 namespace mpf::core {
 
-/// The PluginContext of one plugin instance: its name, a logger tagged with it, the shared registry and
-/// the shared HTTP engine (which the runtime starts before and stops after every instance). The engine
-/// is shared, not borrowed: a context may outlive the runtime (see PipelineRuntime::contexts_).
+/// The PluginContext of one plugin instance: its name, a logger tagged with it, the shared registry, the
+/// shared HTTP engine (which the runtime starts before and stops after every instance) and the shared
+/// cluster views. Engine and views are shared, not borrowed: a context may outlive the runtime (see
+/// PipelineRuntime::contexts_).
 class InstanceContext : public PluginContext {
  public:
   InstanceContext(std::string name, std::unique_ptr<Logger> logger, SelfMetrics& metrics,
-                  std::shared_ptr<HttpEngine> http, PipelineSettings settings)
+                  std::shared_ptr<HttpEngine> http, std::shared_ptr<ClusterViews> cluster_views,
+                  PipelineSettings settings)
       : name_(std::move(name)),
         logger_(std::move(logger)),
         metrics_(metrics),
         http_(std::move(http)),
+        cluster_views_(std::move(cluster_views)),
         settings_(settings) {}
 
   std::string_view instance_name() const noexcept override { return name_; }
@@ -28,12 +32,21 @@ class InstanceContext : public PluginContext {
   Result<std::shared_ptr<HttpClient>> make_http_client(const HttpClientOptions& options) noexcept override {
     return http_->make_client(options);
   }
+  Result<std::shared_ptr<ClusterView>> cluster_view(const ClusterViewOptions& options,
+                                                    HttpClientOptions* api_client_options) noexcept override {
+    try {
+      return cluster_views_->get(options, api_client_options);
+    } catch (const std::exception& e) {  // allocation failure or thread creation
+      return Status::retryable(std::string("cluster view: ") + e.what());
+    }
+  }
 
  private:
   std::string name_;
   std::unique_ptr<Logger> logger_;
   SelfMetrics& metrics_;
   std::shared_ptr<HttpEngine> http_;
+  std::shared_ptr<ClusterViews> cluster_views_;
   PipelineSettings settings_;
 };
 

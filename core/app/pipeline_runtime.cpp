@@ -12,20 +12,25 @@
 namespace mpf::core {
 
 PipelineRuntime::PipelineRuntime(const PipelineConfig& config, const PluginRegistry& registry, LogWriter& log_writer)
-    : config_(config), registry_(registry), log_writer_(log_writer), log_(log_writer.logger_for("pipeline")) {}
+    : config_(config),
+      registry_(registry),
+      log_writer_(log_writer),
+      log_(log_writer.logger_for("pipeline")),
+      cluster_views_(std::make_shared<ClusterViews>(http_engine_, log_writer.logger_for("discovery"), metrics_)) {}
 
 PipelineRuntime::~PipelineRuntime() {
   // Runners first: their workers may still be inside a sink; then the scheduler, then instances.
   for (auto& runner : sink_runners_) runner->stop(std::chrono::nanoseconds(0));
   sink_runners_.clear();
   scheduler_.reset();
+  cluster_views_->stop_all();
   // Instances are destroyed next; their HTTP callbacks must have run (or failed) by then.
   http_engine_->stop();
 }
 
 InstanceContext& PipelineRuntime::new_context(const PluginEntry& entry) {
   contexts_.push_back(
-      std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_, http_engine_,
+      std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_, http_engine_, cluster_views_,
                                         PipelineSettings{config_.global.resolution, config_.global.scrape_timeout}));
   return *contexts_.back();
 }
@@ -114,6 +119,7 @@ void PipelineRuntime::shut_down() {
     }
   }
   for (auto& source : sources_) source->stop();
+  cluster_views_->stop_all();
   for (auto& processor : processors_) processor->stop();
   io_.stop();
   log_->info("Stopped");

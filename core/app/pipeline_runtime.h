@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/config/pipeline_config.h"
+#include "core/discovery/cluster_views.h"
 #include "core/log/logger.h"
 #include "core/net/http_engine.h"
 #include "core/registry/plugin_registry.h"
@@ -50,6 +51,8 @@ class PipelineRuntime {
   // Started before any instance exists and stopped (failing what is in flight) after the scheduler,
   // before the instances are destroyed. Shared with the contexts, which may outlive the runtime.
   std::shared_ptr<HttpEngine> http_engine_ = std::make_shared<HttpEngine>();
+  // Made on first use by a plugin; stopped with the scheduler, before the engine.
+  std::shared_ptr<ClusterViews> cluster_views_;
 
   // Declaration order is teardown order in reverse: contexts outlive the instances that use them. They
   // are shared because a sink worker abandoned at shutdown may still log after the runtime is gone.

@@ -43,7 +43,24 @@ class EngineCore {
 
 namespace {
 
-class HttpClientImpl final : public mpf::HttpClient {
+// Cancels through a weak reference: a handle the caller keeps must not keep the exchange, and with it
+// a socket, alive past the engine's io_context. While the request is in flight the engine holds it.
+class ExchangeHandle final : public StreamHandle {
+ public:
+  void attach(const std::shared_ptr<Exchange>& exchange) noexcept { exchange_ = exchange; }
+  void cancel() noexcept override {
+    try {
+      if (auto exchange = exchange_.lock()) exchange->cancel();
+    } catch (const std::exception&) {
+      // Posting the cancellation failed to allocate; the deadline still ends the request.
+    }
+  }
+
+ private:
+  std::weak_ptr<Exchange> exchange_;
+};
+
+class HttpClientImpl final : public StreamingHttpClient {
  public:
   HttpClientImpl(std::shared_ptr<EngineCore> core, std::shared_ptr<ClientState> state)
       : core_(std::move(core)), state_(std::move(state)) {}
@@ -59,12 +76,45 @@ class HttpClientImpl final : public mpf::HttpClient {
       if (done) done(Status::retryable(std::string("http request: ") + e.what()), FailureReason::kInternal, {});
       return;
     }
+    submit(exchange);
+  }
+
+  std::shared_ptr<StreamHandle> stream(mpf::HttpRequest request, BodyChunkCallback on_body,
+                                       mpf::HttpCallback done) noexcept override {
+    if (!done) return detached_handle();
+    std::shared_ptr<ExchangeHandle> handle;
+    std::shared_ptr<Exchange> exchange;
+    try {
+      state_->engine->counters.requests++;
+      handle = std::make_shared<ExchangeHandle>();  // first: once the exchange exists, nothing may throw
+      exchange = std::make_shared<Exchange>(state_, std::move(request), std::move(done), std::move(on_body));
+    } catch (const std::exception& e) {
+      if (done) done(Status::retryable(std::string("http request: ") + e.what()), FailureReason::kInternal, {});
+      return detached_handle();
+    }
+    handle->attach(exchange);
+    submit(exchange);
+    return handle;
+  }
+
+ private:
+  // For requests that never started: cancel() has nothing to do. Aliases a static object, so that
+  // handing it out never allocates.
+  static std::shared_ptr<StreamHandle> detached_handle() noexcept {
+    class Detached final : public StreamHandle {
+     public:
+      void cancel() noexcept override {}
+    };
+    static Detached detached;
+    return std::shared_ptr<StreamHandle>(std::shared_ptr<void>(), &detached);
+  }
+
+  void submit(const std::shared_ptr<Exchange>& exchange) noexcept {
     // Not running: fail here and now, since no engine thread will ever pick it up.
     if (!state_->engine->add_in_flight(exchange)) return exchange->abort_now();
     asio::post(state_->pool->strand(), [exchange] { exchange->start(); });
   }
 
- private:
   std::shared_ptr<EngineCore> core_;  // first: destroyed last, after the pool's sockets
   std::shared_ptr<ClientState> state_;
 };
@@ -158,6 +208,13 @@ void HttpEngine::stop() noexcept {
 }
 
 Result<std::shared_ptr<mpf::HttpClient>> HttpEngine::make_client(const mpf::HttpClientOptions& options) noexcept {
+  auto client = make_streaming_client(options);
+  if (!client) return client.status();
+  return std::shared_ptr<mpf::HttpClient>(std::move(client).value());
+}
+
+Result<std::shared_ptr<StreamingHttpClient>> HttpEngine::make_streaming_client(
+    const mpf::HttpClientOptions& options) noexcept {
   try {
     if (options.max_response_bytes == 0) return Status::invalid_argument("max_response_bytes must be positive");
     auto state = std::make_shared<ClientState>();
@@ -179,7 +236,7 @@ Result<std::shared_ptr<mpf::HttpClient>> HttpEngine::make_client(const mpf::Http
     pool_options.idle_timeout = engine.idle_connection_timeout;
     state->pool = std::make_shared<ConnectionPool>(core_->io.get_executor(), pool_options);
     core_->state->add_pool(state->pool);
-    return std::shared_ptr<mpf::HttpClient>(std::make_shared<HttpClientImpl>(core_, std::move(state)));
+    return std::shared_ptr<StreamingHttpClient>(std::make_shared<HttpClientImpl>(core_, std::move(state)));
   } catch (const std::exception& e) {
     return Status::permanent(std::string("creating an HTTP client: ") + e.what());
   }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/net/failure_classification.h"
+#include "core/net/http_stream.h"
 #include "mpf/sdk/http_client.h"
 #include "mpf/sdk/status.h"
 
@@ -30,7 +31,7 @@ struct HttpEngineOptions {
 // Counters since start, for tests and the host's /metrics. A consistent-enough snapshot: each counter
 // is read atomically, not all of them at one instant.
 struct HttpEngineStats {
-  std::uint64_t requests = 0;            // get() calls
+  std::uint64_t requests = 0;            // get() and stream() calls
   std::uint64_t responses = 0;           // HTTP responses received, whatever their status code
   std::uint64_t connections_opened = 0;  // TCP connections established (TLS or not)
   std::uint64_t connections_reused = 0;  // requests sent on a kept-alive connection
@@ -66,8 +67,11 @@ class HttpEngine {
   void stop() noexcept;
 
   // A client with its own TLS context, credentials and connection pool. Unreadable or invalid CA,
-  // certificate, key or token files fail with invalid_argument naming the file.
+  // certificate, key or token files fail with invalid_argument naming the file; bad inline PEM data
+  // names itself ("inline CA data").
   Result<std::shared_ptr<mpf::HttpClient>> make_client(const mpf::HttpClientOptions& options) noexcept;
+  // The same, able to stream responses too (watch requests).
+  Result<std::shared_ptr<StreamingHttpClient>> make_streaming_client(const mpf::HttpClientOptions& options) noexcept;
 
   HttpEngineStats stats() const noexcept;
 

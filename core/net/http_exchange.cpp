@@ -1,6 +1,7 @@
 #include "core/net/http_exchange.h"
 
 #include <algorithm>
+#include <limits>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
@@ -133,10 +134,12 @@ std::string ClientState::authorization() {
 
 // ---- Exchange: start and completion ----
 
-Exchange::Exchange(std::shared_ptr<ClientState> client, mpf::HttpRequest request, mpf::HttpCallback done)
+Exchange::Exchange(std::shared_ptr<ClientState> client, mpf::HttpRequest request, mpf::HttpCallback done,
+                   std::optional<BodyChunkCallback> on_body)
     : client_(std::move(client)),
       request_(std::move(request)),
       done_(std::move(done)),
+      on_body_(std::move(on_body)),
       url_(make_url(client_->options.tls, request_.host, request_.port, request_.target)),
       key_(join_host_port(request_.host, request_.port)),
       ip_(parse_ip(request_.host)) {}
@@ -169,6 +172,7 @@ Status Exchange::validate() const {
   if (request_.deadline == std::chrono::steady_clock::time_point{}) {
     return Status::invalid_argument("HTTP request to " + url_ + " has no deadline");
   }
+  if (on_body_ && !*on_body_) return Status::invalid_argument("HTTP stream from " + url_ + " without a body callback");
   return Status::ok();
 }
 
@@ -191,11 +195,22 @@ void Exchange::finish(const Status& status, FailureReason reason, const mpf::Htt
   done_ = nullptr;  // whatever the callback captured goes now, not when the last handler lets go
 }
 
-void Exchange::abort() {
-  asio::post(client_->pool->strand(), [self = shared_from_this()] {
+void Exchange::abort() { interrupt(true); }
+
+void Exchange::cancel() {
+  // Once stopping, stop() fails the request itself (and a post might never run).
+  if (client_->engine->accepting()) interrupt(false);
+}
+
+void Exchange::interrupt(bool shutdown) {
+  asio::post(client_->pool->strand(), [self = shared_from_this(), shutdown] {
     if (self->finished()) return;
     auto connection = self->connection_;
-    auto fail = [self] {
+    auto fail = [self, shutdown] {
+      if (!shutdown) {
+        return self->finish(Status::retryable("Get \"" + self->url_ + "\": stream cancelled"),
+                            FailureReason::kInternal, mpf::HttpResponse{});
+      }
       self->client_->engine->counters.shutdown_aborts++;
       self->finish(shutdown_failure(self->url_).status, FailureReason::kInternal, mpf::HttpResponse{});
     };
@@ -354,14 +369,23 @@ void Exchange::send() {
 void Exchange::read() {
   stage_ = HttpStage::kRead;
   auto& parser = parser_.emplace();
-  parser.body_limit(client_->options.max_response_bytes);
+  parser.get().body().limit = client_->options.max_response_bytes;
+  // A stream's 200 body has no cap, but the parser would hold a Content-Length against its limit while
+  // parsing the header, before the status code is known: for streams the body reader alone caps. Not
+  // boost::none, which Beast 1.74 offers for "no limit": its Content-Length check compares
+  // `len_ > body_limit_`, and any number is greater than an empty boost::optional.
+  if (on_body_) {
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  } else {
+    parser.body_limit(client_->options.max_response_bytes);
+  }
   parser.header_limit(client_->engine->options().max_response_header_bytes);
   connection_->tcp().expires_at(request_.deadline);
   // Header first, then body. Beast 1.74 loses the Content-Length vs body_limit error when a whole
   // response is parsed in one eager pass (basic_parser::put ignores finish_header's error code and goes
-  // on to the body), and string_body would then reserve() whatever length the server announced.
-  // async_read_header parses non-eagerly, so the limit check holds; chunked and read-to-EOF bodies are
-  // checked as they arrive.
+  // on to the body). async_read_header parses non-eagerly, so the limit check holds; chunked and
+  // read-to-EOF bodies are checked as they arrive. Stopping after the header also lets read_body()
+  // choose between collecting and streaming before the body reader is initialised.
   connection_->visit([this](auto& stream) {
     http::async_read_header(stream, connection_->buffer(), *parser_,
                             [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
@@ -373,15 +397,44 @@ void Exchange::read() {
 }
 
 void Exchange::read_body() {
+  // The header is in and the body reader not yet initialised: it takes the sink from here on.
+  if (on_body_ && parser_->get().result_int() == 200) {
+    parser_->get().body().sink = [this](std::string_view piece) { return deliver(piece); };
+  }
   if (parser_->is_done()) return succeed();
   connection_->visit([this](auto& stream) {
     http::async_read(stream, connection_->buffer(), *parser_,
                      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                        if (self->finished()) return self->connection_->close();
+                       if (self->stream_stop_ != StreamStop::kNone) return self->fail_stopped_stream();
                        if (ec) return self->retry_or_fail(ec);
                        self->succeed();
                      });
   });
+}
+
+bool Exchange::deliver(std::string_view piece) {
+  if (finished()) return false;  // cancelled or aborted meanwhile: nothing goes out after `done`
+  try {
+    if ((*on_body_)(piece)) return true;
+    stream_stop_ = StreamStop::kDeclined;
+  } catch (const std::exception& e) {
+    stream_stop_ = StreamStop::kThrew;
+    stream_stop_detail_ = e.what();
+  } catch (...) {
+    stream_stop_ = StreamStop::kThrew;
+    stream_stop_detail_ = "unknown exception";
+  }
+  if (stream_stop_ == StreamStop::kThrew) client_->engine->counters.callback_exceptions++;
+  return false;
+}
+
+void Exchange::fail_stopped_stream() {
+  connection_->close();
+  std::string message = "Get \"" + url_ + "\": stream cancelled";
+  message += stream_stop_ == StreamStop::kThrew ? ": the body callback threw: " + stream_stop_detail_
+                                                : " by the body callback";
+  finish(Status::retryable(message), FailureReason::kInternal, mpf::HttpResponse{});
 }
 
 void Exchange::succeed() {
@@ -389,7 +442,9 @@ void Exchange::succeed() {
   engine.counters.responses++;
   auto& message = parser_->get();
   // Released before the callback so that a request the callback triggers finds the connection idle.
-  const bool reusable = parser_->keep_alive() && connection_->buffer().size() == 0 && engine.accepting();
+  // Streams are few and long, so reusing their connections would save next to nothing: they close.
+  const bool reusable = !message.body().streamed && parser_->keep_alive() && connection_->buffer().size() == 0 &&
+                        engine.accepting();
   if (reusable) {
     asio::post(client_->pool->strand(), [pool = client_->pool, connection = connection_] { pool->put(connection); });
   } else {
@@ -398,7 +453,7 @@ void Exchange::succeed() {
   mpf::HttpResponse response;
   response.status_code = static_cast<int>(message.result_int());
   response.content_type = to_std(message[http::field::content_type]);
-  response.body = message.body();
+  response.body = message.body().data;  // empty when streamed
   finish(Status::ok(), FailureReason::kNone, response);
 }
 

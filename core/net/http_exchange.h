@@ -15,12 +15,13 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include "core/net/bearer_token_file.h"
 #include "core/net/connection_pool.h"
 #include "core/net/failure_classification.h"
 #include "core/net/http_engine.h"
+#include "core/net/http_stream.h"
+#include "core/net/response_body.h"
 #include "mpf/sdk/http_client.h"
 
 namespace mpf::core {
@@ -90,11 +91,14 @@ struct ClientState {
 };
 
 // One GET, from pool acquisition to callback. Steps run on the pool's strand (acquiring and releasing
-// connections) and on the connection's strand (everything touching the socket). Completion is claimed
-// atomically, so whichever of success, failure, timeout or shutdown comes first calls back, once.
+// connections) and on the connection's strand (everything touching the socket, and on_body). Completion
+// is claimed atomically, so whichever of success, failure, timeout, cancellation or shutdown comes first
+// calls back, once.
 class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
-  Exchange(std::shared_ptr<ClientState> client, mpf::HttpRequest request, mpf::HttpCallback done);
+  // With on_body (even an empty one, which fails validation): a stream, see StreamingHttpClient.
+  Exchange(std::shared_ptr<ClientState> client, mpf::HttpRequest request, mpf::HttpCallback done,
+           std::optional<BodyChunkCallback> on_body = std::nullopt);
   ~Exchange();
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
@@ -105,6 +109,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void abort();
   // Engine threads gone: calls back with "shutting down" on the calling thread unless already done.
   void abort_now();
+  // Any thread: like abort(), with a "cancelled" status. A no-op once the engine stopped accepting,
+  // since stop() aborts every request in flight itself.
+  void cancel();
 
  private:
   using Tcp = boost::asio::ip::tcp;
@@ -121,16 +128,23 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void send();
   void read();
   void read_body();
+  // Connection strand, from inside the parser: hands a piece of a 200 body to on_body.
+  bool deliver(std::string_view piece);
+  // After a read stopped because on_body declined or threw.
+  void fail_stopped_stream();
   void succeed();
   void retry_or_fail(const boost::system::error_code& error);
   void fail(const boost::system::error_code& error);
   void fail_timeout();
   FailureContext failure_context() const;
   void finish(const Status& status, FailureReason reason, const mpf::HttpResponse& response);
+  // abort() and cancel(): ends the exchange from outside, closing its connection if it has one.
+  void interrupt(bool shutdown);
 
   const std::shared_ptr<ClientState> client_;
   const mpf::HttpRequest request_;
   mpf::HttpCallback done_;
+  std::optional<BodyChunkCallback> on_body_;  // set: a stream
   std::atomic<bool> claimed_{false};
   const std::string url_;
   const std::string key_;  // host:port as dialled
@@ -144,7 +158,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   HttpStage stage_ = HttpStage::kResolve;
   std::vector<Tcp::endpoint> endpoints_;
   std::optional<boost::beast::http::request<boost::beast::http::empty_body>> http_request_;
-  std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
+  std::optional<boost::beast::http::response_parser<ResponseBody>> parser_;
+  // Why on_body stopped the read; on the connection strand.
+  enum class StreamStop : std::uint8_t { kNone, kDeclined, kThrew };
+  StreamStop stream_stop_ = StreamStop::kNone;
+  std::string stream_stop_detail_;  // what the callback threw
 };
 
 }  // namespace mpf::core

@@ -16,14 +16,31 @@ namespace {
 namespace ssl = boost::asio::ssl;
 using namespace openssl;
 
+// PEM text and how error messages name where it came from: "CA file /etc/ca.crt" or "inline CA data".
+struct PemSource {
+  std::string pem;
+  std::string name;
+};
+
+// A file wins over inline data. An empty name: neither was given (an empty file was: it then fails to
+// parse, naming the file, rather than silently meaning "none").
+Result<PemSource> pick_source(const std::string& file, const std::string& inline_pem, std::string_view file_what,
+                              std::string_view inline_name) {
+  if (!file.empty()) {
+    auto pem = read_text_file(file, file_what);
+    if (!pem) return pem.status();
+    return PemSource{std::move(pem).value(), std::string(file_what) + " " + file};
+  }
+  if (!inline_pem.empty()) return PemSource{inline_pem, std::string(inline_name)};
+  return PemSource{};
+}
+
 // Adds every certificate of a PEM bundle to the context's trust store; none at all is an error (an
 // empty trust store would fail every handshake with a confusing "unknown authority").
-Status load_ca_bundle(ssl::context& context, const std::string& path) {
-  auto pem = read_text_file(path, "CA file");
-  if (!pem) return pem.status();
-  BioPtr bio = memory_bio(*pem);
+Status load_ca_bundle(ssl::context& context, const PemSource& ca) {
+  BioPtr bio = memory_bio(ca.pem);
   STACK_OF(X509_INFO)* infos = PEM_X509_INFO_read_bio(bio.get(), nullptr, nullptr, nullptr);
-  if (infos == nullptr) return Status::invalid_argument(drain_errors("CA file " + path + ": not PEM"));
+  if (infos == nullptr) return Status::invalid_argument(drain_errors(ca.name + ": not PEM"));
   X509_STORE* store = SSL_CTX_get_cert_store(context.native_handle());
   int added = 0;
   for (int i = 0; i < sk_X509_INFO_num(infos); ++i) {
@@ -32,42 +49,37 @@ Status load_ca_bundle(ssl::context& context, const std::string& path) {
   }
   sk_X509_INFO_pop_free(infos, X509_INFO_free);
   ERR_clear_error();  // a duplicate certificate in the bundle is harmless
-  if (added == 0) return Status::invalid_argument("CA file " + path + " contains no PEM certificate");
+  if (added == 0) return Status::invalid_argument(ca.name + " contains no PEM certificate");
   return Status::ok();
 }
 
 Status load_client_identity(ssl::context& context, const mpf::HttpClientOptions& options) {
-  if (options.client_certificate_file.empty() != options.client_key_file.empty()) {
-    return Status::invalid_argument("client certificate and key must be given together (certificate: \"" +
-                                    options.client_certificate_file + "\", key: \"" + options.client_key_file +
-                                    "\")");
-  }
-  if (options.client_certificate_file.empty()) return Status::ok();
-  auto cert = read_text_file(options.client_certificate_file, "client certificate");
+  auto cert = pick_source(options.client_certificate_file, options.client_certificate_pem, "client certificate",
+                          "inline client certificate");
   if (!cert) return cert.status();
-  auto key = read_text_file(options.client_key_file, "client key");
+  auto key = pick_source(options.client_key_file, options.client_key_pem, "client key", "inline client key");
   if (!key) return key.status();
-  boost::system::error_code ec;
-  context.use_certificate_chain(boost::asio::buffer(*cert), ec);
-  if (ec) {
-    return Status::invalid_argument("client certificate " + options.client_certificate_file +
-                                    ": not a PEM certificate (" + ec.message() + ")");
+  if (cert->name.empty() != key->name.empty()) {
+    return Status::invalid_argument("client certificate and key must be given together (certificate: " +
+                                    (cert->name.empty() ? std::string("none") : cert->name) +
+                                    ", key: " + (key->name.empty() ? std::string("none") : key->name) + ")");
   }
+  if (cert->name.empty()) return Status::ok();
+  boost::system::error_code ec;
+  context.use_certificate_chain(boost::asio::buffer(cert->pem), ec);
+  if (ec) return Status::invalid_argument(cert->name + ": not a PEM certificate (" + ec.message() + ")");
   // Parsed here rather than by use_private_key so that "not a key" and "not this certificate's key"
   // get different messages.
-  BioPtr key_bio = memory_bio(*key);
+  BioPtr key_bio = memory_bio(key->pem);
   PkeyPtr private_key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  if (!private_key) {
-    return Status::invalid_argument(drain_errors("client key " + options.client_key_file + ": not a PEM private key"));
-  }
+  if (!private_key) return Status::invalid_argument(drain_errors(key->name + ": not a PEM private key"));
   X509* leaf = SSL_CTX_get0_certificate(context.native_handle());
   if (leaf == nullptr || X509_check_private_key(leaf, private_key.get()) != 1) {
     ERR_clear_error();
-    return Status::invalid_argument("client key " + options.client_key_file + " does not match client certificate " +
-                                    options.client_certificate_file);
+    return Status::invalid_argument(key->name + " does not match " + cert->name);
   }
   if (SSL_CTX_use_PrivateKey(context.native_handle(), private_key.get()) != 1) {
-    return Status::invalid_argument(drain_errors("client key " + options.client_key_file));
+    return Status::invalid_argument(drain_errors(key->name));
   }
   return Status::ok();
 }
@@ -101,8 +113,10 @@ Result<std::shared_ptr<ssl::context>> make_tls_client_context(const mpf::HttpCli
       context->set_verify_mode(ssl::verify_none);
     } else {
       context->set_verify_mode(ssl::verify_peer);
-      if (!options.ca_file.empty()) {
-        if (Status st = load_ca_bundle(*context, options.ca_file); !st.is_ok()) return st;
+      auto ca = pick_source(options.ca_file, options.ca_pem, "CA file", "inline CA data");
+      if (!ca) return ca.status();
+      if (!ca->name.empty()) {
+        if (Status st = load_ca_bundle(*context, *ca); !st.is_ok()) return st;
       } else {
         boost::system::error_code ec;
         context->set_default_verify_paths(ec);

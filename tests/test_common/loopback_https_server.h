@@ -2,15 +2,17 @@
 
 // An in-process HTTP/1.1 server on a loopback address (port 0), TLS or plain, for client tests. Header
 // only because tests/CMakeLists.txt builds *_test.cpp files alone. The handler decides, per request,
-// what the server does: answer (plain or chunked, after a delay), hang, close without answering, or
-// write raw bytes (malformed or truncated responses). Options cover what happens around requests:
-// requiring a client certificate, stalling before the TLS handshake, closing idle kept-alive
-// connections. It counts accepted connections and records every request.
+// what the server does: answer (plain or chunked, after a delay, or a body sent piece by piece over
+// time), hang, close without answering, or write raw bytes (malformed or truncated responses). Options
+// cover what happens around requests: requiring a client certificate, stalling before the TLS
+// handshake, closing idle kept-alive connections. It counts accepted connections and records every
+// request.
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -18,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -53,6 +56,17 @@ struct LoopbackRequest {
   }
 };
 
+// One part of a body sent over time (LoopbackResponse::pieces).
+struct LoopbackPiece {
+  std::string data;
+  // Waited (without blocking the server) before sending.
+  std::chrono::milliseconds delay{0};
+  // When set, the piece goes out only once this returns true (polled every few milliseconds): a test
+  // holds the rest of a body back until it has seen the start, with no timing involved. Called on a
+  // server thread.
+  std::function<bool()> gate;
+};
+
 struct LoopbackResponse {
   int status = 200;
   std::string content_type = "text/plain; version=0.0.4";
@@ -60,7 +74,13 @@ struct LoopbackResponse {
   bool chunked = false;
   // Waited (without blocking the server) before answering.
   std::chrono::milliseconds delay{0};
-  // Read the request, never answer (until the server stops).
+  // Non-empty: the body, sent piece by piece instead of `body`: one chunk per piece when `chunked`
+  // (empty pieces are skipped), else under one Content-Length covering them all, or, with until_eof,
+  // with neither, ending when the server closes the connection (after a TLS close_notify).
+  std::vector<LoopbackPiece> pieces;
+  bool until_eof = false;
+  // Read the request, never answer (until the server stops). With pieces: send them, then nothing
+  // more, the body never ending.
   bool hang = false;
   // Close the connection without writing anything.
   bool close_without_response = false;
@@ -232,6 +252,10 @@ class LoopbackServer {
         timer.expires_after(answer.delay);
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
+      if (!answer.pieces.empty()) {
+        if (!co_await send_pieces(stream, tcp, answer, request.keep_alive())) co_return;
+        continue;
+      }
       if (answer.hang) {
         co_await hang();
         co_return;
@@ -255,6 +279,71 @@ class LoopbackServer {
       co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
       if (ec || !response.keep_alive()) co_return;
     }
+  }
+
+  // Writes the header and then the pieces as they come due. True: the connection stays open for the
+  // next request.
+  template <class Stream>
+  boost::asio::awaitable<bool> send_pieces(Stream& stream, boost::beast::tcp_stream& tcp,
+                                           const LoopbackResponse& answer, bool keep_alive) {
+    namespace asio = boost::asio;
+    namespace http = boost::beast::http;
+    std::size_t total = 0;
+    for (const auto& piece : answer.pieces) total += piece.data.size();
+    const bool close = answer.until_eof || answer.close || !keep_alive;
+    std::string head = "HTTP/1.1 " + std::to_string(answer.status) + " " +
+                       std::string(http::obsolete_reason(static_cast<http::status>(answer.status))) +
+                       "\r\nServer: loopback\r\n";
+    if (!answer.content_type.empty()) head += "Content-Type: " + answer.content_type + "\r\n";
+    if (answer.chunked) {
+      head += "Transfer-Encoding: chunked\r\n";
+    } else if (!answer.until_eof) {
+      head += "Content-Length: " + std::to_string(total) + "\r\n";
+    }
+    if (close) head += "Connection: close\r\n";
+    head += "\r\n";
+    boost::system::error_code ec;
+    co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (const auto& piece : answer.pieces) {
+      if (piece.delay.count() > 0) {
+        timer.expires_after(piece.delay);
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      while (piece.gate && !piece.gate()) {
+        timer.expires_after(std::chrono::milliseconds(5));
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (answer.chunked && piece.data.empty()) continue;  // a zero-size chunk would end the body
+      std::string framed = piece.data;
+      if (answer.chunked) {
+        char size[32];
+        std::snprintf(size, sizeof size, "%zx\r\n", piece.data.size());
+        framed = size + piece.data + "\r\n";
+      }
+      co_await asio::async_write(stream, asio::buffer(framed), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return false;
+    }
+    if (answer.hang) {
+      co_await hang();
+      co_return false;
+    }
+    if (answer.chunked) {
+      static const std::string kLastChunk = "0\r\n\r\n";
+      co_await asio::async_write(stream, asio::buffer(kLastChunk), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return false;
+    }
+    if (answer.until_eof) {
+      // A TLS stream ends with close_notify: without one, a client rightly reports truncation.
+      tcp.expires_after(std::chrono::seconds(5));
+      if constexpr (std::is_same_v<Stream, boost::beast::tcp_stream>) {
+        tcp.socket().shutdown(Tcp::socket::shutdown_send, ec);
+      } else {
+        co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
+    co_return !close;
   }
 
   boost::asio::awaitable<void> hang() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/net/http_engine.h"
@@ -28,6 +29,23 @@ class TestContext : public PluginContext {
     return http_.make_client(options);
   }
 
+  Result<std::shared_ptr<ClusterView>> cluster_view(const ClusterViewOptions& options,
+                                                    HttpClientOptions* api_client_options) noexcept override {
+    asked_view_ = options;
+    if (!view_) return Status::invalid_argument("this host does not provide a cluster view");
+    if (api_client_options != nullptr) *api_client_options = api_credentials_;
+    return view_;
+  }
+
+  /// What cluster_view() returns, with the API identity it reports; none by default (the call then
+  /// fails as on a host without a view).
+  void set_cluster_view(std::shared_ptr<ClusterView> view, HttpClientOptions api_credentials = {}) {
+    view_ = std::move(view);
+    api_credentials_ = std::move(api_credentials);
+  }
+  /// The options of the last cluster_view() call.
+  const std::optional<ClusterViewOptions>& asked_view() const { return asked_view_; }
+
   TestLogger& test_logger() { return logger_; }
   core::SelfMetricsRegistry& registry() { return metrics_; }
   core::HttpEngine& http_engine() { return http_; }
@@ -37,6 +55,9 @@ class TestContext : public PluginContext {
   TestLogger logger_;
   core::SelfMetricsRegistry metrics_;
   PipelineSettings settings_;
+  std::shared_ptr<ClusterView> view_;
+  HttpClientOptions api_credentials_;
+  std::optional<ClusterViewOptions> asked_view_;
   core::HttpEngine http_;
 };
 

@@ -22,10 +22,11 @@ struct KubeletClientConfig {
   std::string ca_file;                    // --kubelet-certificate-authority
   std::string client_certificate_file;    // --kubelet-client-certificate
   std::string client_key_file;            // --kubelet-client-key
-  std::string bearer_token_file;          // Default: none. Re-read when rotated.
+  std::string bearer_token_file;          // Default: the API server identity's token. Re-read when rotated.
   bool plain_http = false;                // Default: false. --deprecated-kubelet-completely-insecure
   std::string node_selector;              // --node-selector / -l
-  std::string kubeconfig;                 // --kubeconfig
+  std::string kubeconfig;                 // --kubeconfig; empty: in-cluster (when nodes are discovered)
+  std::int64_t sync_timeout_seconds = 60;  // Default: 60. How long start-up waits for the first node list.
   std::int64_t max_response_bytes = 16 << 20;  // Default: 16 MiB. A larger body fails the node.
   /// Static nodes, for clusters scraped without an API server connection (see node_targets.h).
   ConfigValue nodes;
@@ -53,17 +54,26 @@ OptionSet<Cfg> with_kubelet_client_options(OptionSet<Cfg> set) {
       .add("plain_http", &KubeletClientConfig::plain_http,
            "Plain HTTP, no credentials (--deprecated-kubelet-completely-insecure).")
       .add("node_selector", &KubeletClientConfig::node_selector, "Label selector of the nodes to scrape (-l).")
-      .add("kubeconfig", &KubeletClientConfig::kubeconfig, "Kubeconfig of the API server for node discovery.")
+      .add("kubeconfig", &KubeletClientConfig::kubeconfig,
+           "Kubeconfig of the API server for node discovery; empty: the in-cluster service account (--kubeconfig).")
+      .add("sync_timeout_seconds", &KubeletClientConfig::sync_timeout_seconds,
+           "How long start-up waits for the first node list before scraping what is known (0: do not wait).")
       .add("max_response_bytes", &KubeletClientConfig::max_response_bytes,
            "Largest kubelet response accepted; a larger one fails that node.")
       .add("nodes", &KubeletClientConfig::nodes,
-           "Static node list: [{name, address | addresses: [{type, address}], port, labels, path}].");
+           "Static node list: [{name, address | addresses: [{type, address}], port, labels, path}]; "
+           "empty: discover nodes from the kube-apiserver.");
 }
 
 /// metrics-server's rules for combining the kubelet TLS flags, plus ours. Messages name the option.
 Status validate_kubelet_client_config(const KubeletClientConfig& config);
 
-/// The HTTP client options the config asks for.
-HttpClientOptions http_client_options(const KubeletClientConfig& config, std::string user_agent);
+/// The HTTP client options the config asks for. `api_credentials`, when given, is the identity used
+/// with the kube-apiserver, which metrics-server also presents to kubelets: its token, client
+/// certificate and CA apply unless the kubelet options override them (ca_file or insecure_tls replace
+/// the CA, a client certificate replaces the API one, bearer_token_file replaces the token, plain_http
+/// drops everything).
+HttpClientOptions http_client_options(const KubeletClientConfig& config, std::string user_agent,
+                                      const HttpClientOptions* api_credentials = nullptr);
 
 }  // namespace mpf::sources::kubelet

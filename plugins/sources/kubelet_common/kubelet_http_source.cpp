@@ -20,29 +20,51 @@ std::int64_t now_unix_ns() {
 
 }  // namespace
 
-KubeletHttpSource::KubeletHttpSource(const KubeletClientConfig& config, std::string default_path,
-                                     std::vector<NodeInfo> nodes, std::shared_ptr<HttpClient> client,
-                                     KubeletDecoder decode)
+KubeletHttpSource::KubeletHttpSource(const KubeletClientConfig& config, std::string default_path, NodeSet nodes,
+                                     std::shared_ptr<HttpClient> client, KubeletDecoder decode, Logger& logger)
     : preferred_address_types_(config.preferred_address_types),
       port_(config.port),
       use_node_status_port_(config.use_node_status_port),
       default_path_(std::move(default_path)),
       nodes_(std::move(nodes)),
+      logger_(logger),
       client_(std::move(client)),
       decode_(std::move(decode)) {}
 
+Status KubeletHttpSource::start() noexcept {
+  if (!nodes_.view || nodes_.sync_timeout.count() == 0) return Status::ok();
+  if (!nodes_.view->wait_synced(nodes_.sync_timeout)) {
+    // Not fatal: the view keeps trying, and cycles scrape whatever nodes it knows by then.
+    logger_.warn("Nodes not listed from the kube-apiserver yet; scraping starts without them",
+                 {{"waited", std::to_string(nodes_.sync_timeout.count() / 1000) + "s"},
+                  {"err", nodes_.view->health().message()}});
+  }
+  return Status::ok();
+}
+
+void KubeletHttpSource::add_target(const NodeInfo& node, std::vector<Target>& out) const {
+  auto target = node_target(node, preferred_address_types_, port_, use_node_status_port_, default_path_);
+  if (target) {
+    out.push_back(std::move(target).value());
+  } else {
+    // Still a target, so that the node shows up as failing with its reason instead of vanishing.
+    Target failed;
+    failed.name = node.name;
+    failed.attributes[kAddressErrorAttribute] = target.status().message();
+    out.push_back(std::move(failed));
+  }
+}
+
 Status KubeletHttpSource::list_targets(std::vector<Target>& out) noexcept {
-  for (const auto& node : nodes_) {
-    auto target = node_target(node, preferred_address_types_, port_, use_node_status_port_, default_path_);
-    if (target) {
-      out.push_back(std::move(target).value());
-    } else {
-      // Still a target, so that the node shows up as failing with its reason instead of vanishing.
-      Target failed;
-      failed.name = node.name;
-      failed.attributes[kAddressErrorAttribute] = target.status().message();
-      out.push_back(std::move(failed));
-    }
+  if (!nodes_.view) {
+    for (const auto& node : nodes_.static_nodes) add_target(node, out);
+    return Status::ok();
+  }
+  // The snapshot is immutable and current as of its last published change; a failing watch keeps the
+  // last nodes known (as an informer cache does), and the health explains it in the logs.
+  std::shared_ptr<const ClusterSnapshot> snapshot = nodes_.view->snapshot();
+  for (const auto& node : snapshot->nodes) {
+    if (nodes_.selector.matches(node->labels)) add_target(*node, out);
   }
   return Status::ok();
 }
@@ -79,22 +101,32 @@ Result<SourcePtr> make_kubelet_source(const KubeletClientConfig& config, std::st
   if (Status st = validate_kubelet_client_config(config); !st.is_ok()) return st;
   auto nodes = parse_static_nodes(config.nodes, "nodes");
   if (!nodes) return nodes.status();
-  if (nodes->empty()) {
-    return Status::invalid_argument(
-        "nodes: no static nodes given; node discovery from the kube-apiserver is not part of this build yet, so "
-        "list the nodes to scrape");
-  }
   auto selector = LabelSelector::parse(config.node_selector);
   if (!selector) return Status::invalid_argument("node_selector: " + selector.status().message());
-  // Static nodes are fixed, so the selection is made once.
-  std::vector<NodeInfo> selected;
-  for (auto& node : *nodes) {
-    if (selector->matches(node.labels)) selected.push_back(std::move(node));
+  NodeSet set;
+  set.selector = *selector;
+  HttpClientOptions api_credentials;
+  const HttpClientOptions* base_credentials = nullptr;
+  if (nodes->empty()) {
+    auto view = context.cluster_view(ClusterViewOptions{config.kubeconfig, false}, &api_credentials);
+    if (!view) {
+      return Status::invalid_argument("node discovery (no static nodes given): " + view.status().message());
+    }
+    set.view = std::move(view).value();
+    set.sync_timeout = std::chrono::seconds(config.sync_timeout_seconds);
+    base_credentials = &api_credentials;
+  } else {
+    // Static nodes are fixed, so the selection is made once.
+    for (auto& node : *nodes) {
+      if (selector->matches(node.labels)) set.static_nodes.push_back(std::move(node));
+    }
   }
-  auto client = context.make_http_client(http_client_options(config, "metrics-server/" MPF_SDK_VERSION_STRING));
+  auto client = context.make_http_client(
+      http_client_options(config, "metrics-server/" MPF_SDK_VERSION_STRING, base_credentials));
   if (!client) return client.status();
-  return SourcePtr(std::make_unique<KubeletHttpSource>(config, std::move(default_path), std::move(selected),
-                                                       std::move(client).value(), std::move(decode)));
+  return SourcePtr(std::make_unique<KubeletHttpSource>(config, std::move(default_path), std::move(set),
+                                                       std::move(client).value(), std::move(decode),
+                                                       context.logger()));
 }
 
 }  // namespace mpf::sources::kubelet

@@ -9,7 +9,10 @@
 #include "kubelet_common/kubelet_client_config.h"
 #include "kubelet_common/node_targets.h"
 #include "mpf/sdk/context.h"
+#include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/http_client.h"
+#include "mpf/sdk/label_selector.h"
+#include "mpf/sdk/logger.h"
 #include "mpf/sdk/source.h"
 
 namespace mpf::sources::kubelet {
@@ -18,13 +21,25 @@ namespace mpf::sources::kubelet {
 /// timestamp of samples that carry none). Runs on an HTTP engine thread; must be thread-safe.
 using KubeletDecoder = std::function<Status(std::string_view body, std::int64_t sent_at_ns, NodeBatch& batch)>;
 
+/// Where a kubelet source's nodes come from: a fixed list from the config, or the host's cluster view
+/// (Nodes watched from the kube-apiserver), filtered by the node selector at every cycle.
+struct NodeSet {
+  std::vector<NodeInfo> static_nodes;
+  std::shared_ptr<ClusterView> view;
+  LabelSelector selector;
+  std::chrono::milliseconds sync_timeout{0};
+};
+
 /// The transport both kubelet sources share: one target per node, GET <path> through the host's HTTP
 /// engine, failures classified, the body decoded inside the response callback (no copy).
 class KubeletHttpSource : public Source {
  public:
-  KubeletHttpSource(const KubeletClientConfig& config, std::string default_path, std::vector<NodeInfo> nodes,
-                    std::shared_ptr<HttpClient> client, KubeletDecoder decode);
+  KubeletHttpSource(const KubeletClientConfig& config, std::string default_path, NodeSet nodes,
+                    std::shared_ptr<HttpClient> client, KubeletDecoder decode, Logger& logger);
 
+  /// With a cluster view: waits (up to sync_timeout) for the first node list, as metrics-server waits
+  /// for its informers, so that the first cycle scrapes every node.
+  Status start() noexcept override;
   Status list_targets(std::vector<Target>& out) noexcept override;
   void scrape(const Target& target, Deadline deadline, NodeBatch& batch, ScrapeDone done) noexcept override;
 
@@ -32,14 +47,19 @@ class KubeletHttpSource : public Source {
   std::vector<std::string> preferred_address_types_;
   int port_;
   bool use_node_status_port_;
+  void add_target(const NodeInfo& node, std::vector<Target>& out) const;
+
   std::string default_path_;
-  std::vector<NodeInfo> nodes_;
+  NodeSet nodes_;
+  Logger& logger_;
   std::shared_ptr<HttpClient> client_;
   KubeletDecoder decode_;
 };
 
 /// Everything a kubelet source's factory does besides choosing its codec: validates the shared options,
-/// reads static nodes and keeps those matching node_selector, and makes the HTTP client.
+/// reads static nodes and keeps those matching node_selector, or (no static nodes) asks the host for
+/// the cluster view of `kubeconfig` and presents the API server identity to kubelets as metrics-server
+/// does; makes the HTTP client.
 Result<SourcePtr> make_kubelet_source(const KubeletClientConfig& config, std::string default_path,
                                       PluginContext& context, KubeletDecoder decode);
 

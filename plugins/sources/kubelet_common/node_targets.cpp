@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <map>
+
 #include "mpf/sdk/options.h"
 
 namespace mpf::sources::kubelet {
@@ -64,13 +66,15 @@ void parse_one(const ConfigValue& item, const std::string& at, std::vector<NodeI
   }
   if (const ConfigValue* labels = item.find("labels")) {
     if (!labels->is_map()) errors.push_back(at + ".labels: expected a map of strings");
+    std::map<std::string, std::string> sorted;
     for (const auto& label : labels->entries()) {
       if (!label.second.is_scalar()) {
         errors.push_back(at + ".labels." + label.first + ": expected a string");
         continue;
       }
-      node.labels[label.first] = label.second.text();
+      sorted[label.first] = label.second.text();
     }
+    node.labels.assign(sorted.begin(), sorted.end());
   }
   if (const std::string* path = scalar_at(item, "path")) {
     if (path->empty() || path->front() != '/') errors.push_back(at + ".path: must start with /");

@@ -1,33 +1,19 @@
 #pragma once
 
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/config_value.h"
 #include "mpf/sdk/source.h"
 #include "mpf/sdk/status.h"
 
 namespace mpf::sources::kubelet {
 
-/// A node address as in a Node's status.addresses.
-struct NodeAddress {
-  std::string type;  ///< Hostname, InternalDNS, InternalIP, ExternalDNS, ExternalIP
-  std::string address;
-};
-
-/// What a kubelet source needs to know about a node, whether it came from the API server or from a
-/// static list in the config.
-struct NodeInfo {
-  std::string name;
-  std::vector<NodeAddress> addresses;
-  /// status.daemonEndpoints.kubeletEndpoint.port; 0 when unknown.
-  int kubelet_port = 0;
-  std::map<std::string, std::string> labels;
-  /// The annotation metrics.k8s.io/resource-metrics-path; empty for the source's default.
-  std::string metrics_path;
-};
+/// What a kubelet source needs to know about a node, whether it came from the API server (the cluster
+/// view) or from a static list in the config.
+using NodeInfo = ClusterNode;
 
 /// Reads the `nodes` option:
 ///   - name: node-1

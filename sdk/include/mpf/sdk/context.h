@@ -1,14 +1,14 @@
 #pragma once
 
 /// @file
-/// What the host gives a plugin instance: its name, a logger, self-metrics and the shared HTTP client
-/// engine. Later SDK versions add shared services here (cluster view) so plugins never include core
-/// headers.
+/// What the host gives a plugin instance: its name, a logger, self-metrics, the shared HTTP client
+/// engine and the shared cluster view. Shared services live here so plugins never include core headers.
 
 #include <chrono>
 #include <memory>
 #include <string_view>
 
+#include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/http_client.h"
 #include "mpf/sdk/logger.h"
 #include "mpf/sdk/self_metrics.h"
@@ -45,6 +45,18 @@ class PluginContext {
   /// safe (they complete or fail, each callback still runs once); when the host shuts down, requests in
   /// flight fail with a retryable "shutting down" status before the plugin instance is destroyed.
   virtual Result<std::shared_ptr<HttpClient>> make_http_client(const HttpClientOptions& options) noexcept = 0;
+
+  /// The host's view of the cluster (cluster_view.h), shared by every instance asking with equal
+  /// options. Call from create(): the view starts listing at once. Fails with invalid_argument when no
+  /// API server connection can be made (unreadable kubeconfig, not running in a cluster), naming why.
+  /// Also returns the connection's credentials in `api_client_options` when not null, for clients that
+  /// use the same identity elsewhere (metrics-server talks to kubelets as it talks to the API server).
+  virtual Result<std::shared_ptr<ClusterView>> cluster_view(const ClusterViewOptions& options,
+                                                            HttpClientOptions* api_client_options = nullptr) noexcept {
+    (void)options;
+    (void)api_client_options;
+    return Status::invalid_argument("this host does not provide a cluster view");
+  }
 };
 
 }  // namespace mpf

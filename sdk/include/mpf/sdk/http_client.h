@@ -27,11 +27,20 @@ struct HttpClientOptions {
   bool tls = true;  // Default: true
   /// Skip server certificate verification (--kubelet-insecure-tls).
   bool insecure_skip_verify = false;  // Default: false
-  /// PEM CA bundle to verify servers with; empty: the system's default roots.
+  /// PEM CA bundle file to verify servers with; empty: ca_pem, or the system's default roots when that
+  /// is empty too.
   std::string ca_file;
-  /// PEM client certificate and key for mutual TLS; both or neither.
+  /// A PEM CA bundle given inline (a kubeconfig's certificate-authority-data, decoded); used when
+  /// ca_file is empty. insecure_skip_verify ignores both.
+  std::string ca_pem;
+  /// PEM client certificate (chain) and key files for mutual TLS.
   std::string client_certificate_file;
   std::string client_key_file;
+  /// The same given inline (a kubeconfig's client-certificate-data and client-key-data, decoded). For
+  /// each of the two, a file wins over inline data when both are set; certificate and key must come
+  /// together, each from either source.
+  std::string client_certificate_pem;
+  std::string client_key_pem;
   /// A file holding a bearer token, re-read when it changes (service-account token rotation).
   std::string bearer_token_file;
   /// A fixed bearer token (from a kubeconfig); bearer_token_file wins when both are set.

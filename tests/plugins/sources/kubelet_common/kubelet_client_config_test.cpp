@@ -69,5 +69,49 @@ TEST(KubeletClientConfigTest, MapsOntoHttpClientOptions) {
   EXPECT_TRUE(o.bearer_token_file.empty()) << "no credentials over plain HTTP";
 }
 
+// metrics-server copies its API server rest config for kubelets (kubelet_client.go) and then applies
+// the kubelet flags on top; each override replaces exactly its part.
+TEST(KubeletClientConfigTest, InheritsTheApiServerIdentityUnlessOverridden) {
+  HttpClientOptions api;
+  api.ca_pem = "API CA";
+  api.bearer_token = "api-token";
+  api.client_certificate_pem = "API CERT";
+  api.client_key_pem = "API KEY";
+  api.max_response_bytes = 1u << 30;
+
+  KubeletClientConfig c;
+  HttpClientOptions o = http_client_options(c, "ua", &api);
+  EXPECT_EQ(o.ca_pem, "API CA");
+  EXPECT_EQ(o.bearer_token, "api-token");
+  EXPECT_EQ(o.client_certificate_pem, "API CERT");
+  EXPECT_EQ(o.max_response_bytes, static_cast<std::size_t>(c.max_response_bytes)) << "the kubelet cap applies";
+
+  c.ca_file = "/kubelet-ca.crt";
+  c.client_certificate_file = "/kubelet.crt";
+  c.client_key_file = "/kubelet.key";
+  c.bearer_token_file = "/kubelet-token";
+  o = http_client_options(c, "ua", &api);
+  EXPECT_EQ(o.ca_file, "/kubelet-ca.crt");
+  EXPECT_TRUE(o.ca_pem.empty());
+  EXPECT_EQ(o.client_certificate_file, "/kubelet.crt");
+  EXPECT_TRUE(o.client_certificate_pem.empty() && o.client_key_pem.empty());
+  EXPECT_EQ(o.bearer_token_file, "/kubelet-token");
+  EXPECT_TRUE(o.bearer_token.empty());
+
+  KubeletClientConfig insecure;
+  insecure.insecure_tls = true;
+  o = http_client_options(insecure, "ua", &api);
+  EXPECT_TRUE(o.insecure_skip_verify);
+  EXPECT_TRUE(o.ca_pem.empty() && o.ca_file.empty());
+  EXPECT_EQ(o.bearer_token, "api-token");
+
+  KubeletClientConfig plain;
+  plain.plain_http = true;
+  o = http_client_options(plain, "ua", &api);
+  EXPECT_FALSE(o.tls);
+  EXPECT_TRUE(o.bearer_token.empty() && o.client_certificate_pem.empty() && o.ca_pem.empty())
+      << "the API identity must not leak to an unencrypted endpoint";
+}
+
 }  // namespace
 }  // namespace mpf::sources::kubelet

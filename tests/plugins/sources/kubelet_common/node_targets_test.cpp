@@ -33,7 +33,7 @@ TEST(StaticNodesTest, ParsesTheShortAndTheLongForm) {
   ASSERT_EQ(nodes->size(), 3u);
   EXPECT_EQ((*nodes)[0].addresses[0].type, "InternalIP");  // an IP literal
   EXPECT_EQ((*nodes)[0].kubelet_port, 10255);
-  EXPECT_EQ((*nodes)[0].labels.at("zone"), "a");
+  EXPECT_EQ((*nodes)[0].labels, (Labels{{"zone", "a"}}));
   EXPECT_EQ((*nodes)[1].addresses.size(), 2u);
   EXPECT_EQ((*nodes)[1].metrics_path, "/custom");
   EXPECT_EQ((*nodes)[2].addresses[0].type, "InternalIP");
