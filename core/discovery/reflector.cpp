@@ -79,18 +79,16 @@ void Reflector::post_from_engine(Step step) {
 
 void Reflector::start() {
   asio::post(io_, [weak = weak_from_this()] {
-    if (auto self = weak.lock()) self->list_page({});
+    if (auto self = weak.lock()) self->list_from_start();
   });
 }
 
 void Reflector::stop() {
-  std::shared_ptr<StreamHandle> stream;
   {
     std::lock_guard lock(post_mutex_);
     accepting_ = false;
-    stream = stream_;
   }
-  if (stream) stream->cancel();
+  cancel_stream();
   asio::post(io_, [weak = weak_from_this()] {
     if (auto self = weak.lock()) {
       self->stopped_ = true;
@@ -300,12 +298,7 @@ void Reflector::on_watch_end(std::uint64_t attempt, const Status& transport, int
     const Status why = Status::retryable("watching " + options_.resource + ": " + transport.message());
     set_health(why);
     logger_.warn("Watch failed; resuming after backoff", {{"resource", options_.resource}, {"err", why.message()}});
-    const std::uint64_t waiting = ++attempt_;
-    backoff_timer_.expires_after(next_backoff());
-    backoff_timer_.async_wait([weak = weak_from_this(), waiting](const boost::system::error_code& ec) {
-      auto self = weak.lock();
-      if (!ec && self && self->current(waiting)) self->watch();
-    });
+    after_backoff(next_backoff(), &Reflector::watch);
     return;
   }
   if (status_code == 200) {  // timeoutSeconds reached: resume where it ended
@@ -319,14 +312,26 @@ void Reflector::on_watch_end(std::uint64_t attempt, const Status& transport, int
 
 // ---- recovery ----
 
-void Reflector::relist_after_backoff(Status why) {
-  const std::uint64_t waiting = ++attempt_;  // whatever is in flight is now stale
+void Reflector::cancel_stream() {
   std::shared_ptr<StreamHandle> stream;
   {
     std::lock_guard lock(post_mutex_);
     stream = std::move(stream_);
   }
   if (stream) stream->cancel();
+}
+
+void Reflector::after_backoff(std::chrono::milliseconds delay, void (Reflector::*step)()) {
+  const std::uint64_t waiting = ++attempt_;  // whatever is in flight is now stale
+  backoff_timer_.expires_after(delay);
+  backoff_timer_.async_wait([weak = weak_from_this(), waiting, step](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (!ec && self && self->current(waiting)) ((*self).*step)();
+  });
+}
+
+void Reflector::relist_after_backoff(Status why) {
+  cancel_stream();
   store_.discard_staged();
   metrics_.relists_error->inc();
   const auto delay = next_backoff();
@@ -334,24 +339,15 @@ void Reflector::relist_after_backoff(Status why) {
                {{"resource", options_.resource}, {"err", why.message()},
                 {"backoff", std::to_string(delay.count()) + "ms"}});
   set_health(std::move(why));
-  backoff_timer_.expires_after(delay);
-  backoff_timer_.async_wait([weak = weak_from_this(), waiting](const boost::system::error_code& ec) {
-    auto self = weak.lock();
-    if (!ec && self && self->current(waiting)) self->list_page({});
-  });
+  after_backoff(delay, &Reflector::list_from_start);
 }
 
 void Reflector::relist_now(std::string_view why) {
-  std::shared_ptr<StreamHandle> stream;
-  {
-    std::lock_guard lock(post_mutex_);
-    stream = std::move(stream_);
-  }
-  if (stream) stream->cancel();
+  cancel_stream();
   store_.discard_staged();
   metrics_.relists_expired->inc();
   logger_.info_v(1, "Relisting", {{"resource", options_.resource}, {"reason", std::string(why)}});
-  list_page({});
+  list_from_start();
 }
 
 }  // namespace mpf::core

@@ -73,12 +73,17 @@ class Reflector : public std::enable_shared_from_this<Reflector> {
     std::shared_ptr<Gauge> objects;
   };
 
+  void list_from_start() { list_page({}); }
   void list_page(std::string continue_token);
   void on_list_page(std::uint64_t attempt, const Status& transport, int status_code, const std::string& body,
                     const std::string& continue_token);
   void watch();
   void on_watch_line(std::uint64_t attempt, const std::string& line);
   void on_watch_end(std::uint64_t attempt, const Status& transport, int status_code, const std::string& body);
+  // Cancels the watch in flight, if any (its completion is then stale and ignored).
+  void cancel_stream();
+  // Runs `step` after `delay` unless something else happened meanwhile.
+  void after_backoff(std::chrono::milliseconds delay, void (Reflector::*step)());
   void relist_after_backoff(Status why);
   void relist_now(std::string_view why);
   void set_health(Status status);
