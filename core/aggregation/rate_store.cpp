@@ -458,7 +458,9 @@ ProduceStats RateStore::produce(Snapshot& snapshot) const {
       ++stats.node_rate_errors;
       continue;
     }
-    snapshot.nodes.push_back(NodeMetrics{snap_id(e.name), usage_of(e.last, rate)});
+    NodeMetrics& node = snapshot.nodes.emplace_back();  // later fields belong to later processors
+    node.name = snap_id(e.name);
+    node.usage = usage_of(e.last, rate);
   }
 
   const auto cs = [this](std::size_t i) -> const ContainerEntry& { return cur_.containers[cur_.by_name[i]]; };

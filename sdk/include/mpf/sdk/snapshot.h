@@ -83,6 +83,11 @@ struct Usage {
 struct NodeMetrics {
   NameId name = kEmptyName;
   Usage usage;
+  /// Sum over the pods running on this node in this snapshot, filled by the totals processor (zero
+  /// without it). Lets a reader compare what the node reports with what its pods account for.
+  Usage pods;
+  /// Number of pods summed into `pods`.
+  std::uint32_t pod_count = 0;
 };
 
 struct ContainerMetrics {
