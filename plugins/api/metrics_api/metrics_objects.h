@@ -1,0 +1,71 @@
+#pragma once
+
+/// @file
+/// NodeMetrics / PodMetrics and their lists (metrics.k8s.io v1beta1 and v1) written field for field
+/// as metrics-server's JSON: views over the caller's data, no copies.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "metrics_api/json_writer.h"
+
+namespace mpf::api::metrics {
+
+inline constexpr std::string_view kApiVersionV1beta1 = "metrics.k8s.io/v1beta1";
+inline constexpr std::string_view kApiVersionV1 = "metrics.k8s.io/v1";
+
+/// Object labels, sorted by key (Go marshals map keys in sorted order; we do not re-sort).
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+struct MetricsUsage {
+  std::uint64_t cpu_nanocores = 0;
+  std::uint64_t memory_bytes = 0;
+  std::optional<std::uint64_t> swap_bytes;  // written as "swap" only when set
+};
+
+struct NodeMetricsItem {
+  std::string_view name;
+  const Labels* labels = nullptr;  // null or empty: "labels" omitted
+  std::int64_t timestamp_ns = 0;
+  std::int64_t window_ns = 0;
+  MetricsUsage usage;
+};
+
+struct ContainerItem {
+  std::string_view name;
+  MetricsUsage usage;
+};
+
+struct PodMetricsItem {
+  std::string_view namespace_name;
+  std::string_view name;
+  const Labels* labels = nullptr;  // null or empty: "labels" omitted
+  std::int64_t timestamp_ns = 0;
+  std::int64_t window_ns = 0;
+  std::span<const ContainerItem> containers;  // empty is written as [] (never null)
+};
+
+/// One NodeMetrics. `now_ns` is the request time, which metrics-server reports as
+/// metadata.creationTimestamp. `top_level` adds kind/apiVersion (list items carry no TypeMeta).
+void write_node_metrics(JsonWriter& w, const NodeMetricsItem& node, std::int64_t now_ns, bool top_level,
+                        std::string_view api_version);
+
+/// One PodMetrics; as write_node_metrics, plus metadata.namespace and containers instead of usage.
+void write_pod_metrics(JsonWriter& w, const PodMetricsItem& pod, std::int64_t now_ns, bool top_level,
+                       std::string_view api_version);
+
+/// NodeMetricsList: kind, apiVersion, "metadata": {}, "items": [...] in the given order (the caller
+/// sorts nodes by name, as metrics-server does).
+void write_node_metrics_list(JsonWriter& w, std::span<const NodeMetricsItem> nodes, std::int64_t now_ns,
+                             std::string_view api_version);
+
+/// PodMetricsList; the caller sorts pods by (namespace, name).
+void write_pod_metrics_list(JsonWriter& w, std::span<const PodMetricsItem> pods, std::int64_t now_ns,
+                            std::string_view api_version);
+
+}  // namespace mpf::api::metrics

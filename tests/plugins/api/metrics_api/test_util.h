@@ -1,0 +1,45 @@
+#pragma once
+
+// Helpers shared by the metrics_api encoding tests: fixture loading and whitespace-insensitive JSON
+// comparison for the reference's hand-formatted examples.
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace mpf::api::metrics::testing {
+
+inline std::string read_fixture(std::string_view name) {
+  std::ifstream in(std::string(MPF_TEST_SOURCE_DIR) + "/tests/fixtures/metrics-api/" + std::string(name),
+                   std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Drops whitespace outside string literals: the reference formats some examples by hand, so they are
+// compared as compact JSON (our compact output must then be equal byte for byte).
+inline std::string without_json_whitespace(std::string_view json) {
+  std::string out;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < json.size()) {
+        out += json[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+      out += c;
+    } else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace mpf::api::metrics::testing
