@@ -8,59 +8,13 @@
 #include <iostream>
 #include <utility>
 
+#include "mpf/sdk/go_strings.h"
+
 namespace mpf::core {
 
 namespace {
 
 constexpr char kLowerHex[] = "0123456789abcdef";
-
-// Decodes one UTF-8 sequence at the start of `s` as Go's utf8.DecodeRuneInString does: returns its
-// width, or 0 for an invalid or truncated sequence (overlong forms, surrogates, > U+10FFFF).
-std::size_t decode_utf8(std::string_view s, char32_t& rune) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char b0 = byte(0);
-  std::size_t width = 0;
-  char32_t min = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    width = 2;
-    min = 0x80;
-    rune = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    width = 3;
-    min = 0x800;
-    rune = b0 & 0x0F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    width = 4;
-    min = 0x10000;
-    rune = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (s.size() < width) return 0;
-  for (std::size_t i = 1; i < width; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    rune = (rune << 6) | (byte(i) & 0x3F);
-  }
-  if (rune < min || rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) return 0;
-  return width;
-}
-
-// Go's unicode.IsPrint for code points >= 0x80, without Go's tables: everything is printable except
-// controls, format characters, separators, private use and noncharacters. Unassigned code points
-// count as printable here (Go escapes them); they are rare enough in log values not to matter.
-bool is_printable_non_ascii(char32_t r) {
-  if (r <= 0x9F || r == 0xA0 || r == 0xAD) return false;
-  if ((r >= 0x600 && r <= 0x605) || r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x8E2) return false;
-  if (r == 0x1680 || r == 0x180E) return false;
-  if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F)) return false;
-  if ((r >= 0x205F && r <= 0x2064) || (r >= 0x2066 && r <= 0x206F) || r == 0x3000) return false;
-  if ((r >= 0xE000 && r <= 0xF8FF) || (r >= 0xFDD0 && r <= 0xFDEF)) return false;
-  if (r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB) || (r & 0xFFFE) == 0xFFFE) return false;
-  if (r == 0x110BD || r == 0x110CD || (r >= 0x13430 && r <= 0x1343F)) return false;
-  if ((r >= 0x1BCA0 && r <= 0x1BCA3) || (r >= 0x1D173 && r <= 0x1D17A)) return false;
-  if (r == 0xE0001 || (r >= 0xE0020 && r <= 0xE007F) || r >= 0xF0000) return false;
-  return true;
-}
 
 void append_hex(std::string& out, std::uint32_t value, int digits) {
   for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kLowerHex[(value >> shift) & 0xF];
@@ -130,9 +84,8 @@ void append_json_string(std::string& out, std::string_view s) {
       ++i;
       continue;
     }
-    char32_t rune = 0;
-    std::size_t width = decode_utf8(s.substr(i), rune);
-    if (width == 0) {
+    const auto [rune, width] = go::decode_utf8(s.substr(i));
+    if (width == 1 && rune == 0xFFFD) {  // an invalid byte (a valid U+FFFD is three)
       out += "\\ufffd";
       ++i;
     } else {
@@ -175,56 +128,7 @@ Result<LogFormat> parse_log_format(std::string_view name) {
   return Status::invalid_argument("supported values: \"json\", \"text\"");
 }
 
-std::string go_quote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      switch (c) {
-        case '"': out += "\\\""; continue;
-        case '\\': out += "\\\\"; continue;
-        case '\a': out += "\\a"; continue;
-        case '\b': out += "\\b"; continue;
-        case '\f': out += "\\f"; continue;
-        case '\n': out += "\\n"; continue;
-        case '\r': out += "\\r"; continue;
-        case '\t': out += "\\t"; continue;
-        case '\v': out += "\\v"; continue;
-        default: break;
-      }
-      if (c < 0x20 || c == 0x7F) {
-        out += "\\x";
-        append_hex(out, c, 2);
-      } else {
-        out += static_cast<char>(c);
-      }
-      continue;
-    }
-    char32_t rune = 0;
-    std::size_t width = decode_utf8(text.substr(i), rune);
-    if (width == 0) {
-      out += "\\x";
-      append_hex(out, c, 2);
-      ++i;
-      continue;
-    }
-    if (is_printable_non_ascii(rune)) {
-      out.append(text.substr(i, width));
-    } else if (rune < 0x10000) {
-      out += "\\u";
-      append_hex(out, rune, 4);
-    } else {
-      out += "\\U";
-      append_hex(out, rune, 8);
-    }
-    i += width;
-  }
-  out += '"';
-  return out;
-}
+std::string go_quote(std::string_view text) { return go::go_quote(text); }
 
 LogWriter::LogWriter() : LogWriter(Options{}) {}
 

@@ -60,6 +60,7 @@
 #include <utility>
 #include <vector>
 
+#include "mpf/sdk/go_strings.h"
 #include "mpf/sdk/status.h"
 
 namespace mpf {
@@ -225,6 +226,12 @@ class LabelSelector {
 
 namespace label_selector_detail {
 
+// Go's string forms (go_strings.h), as this file's messages need them.
+using go::decode_utf8;
+using go::go_quote;
+using go::json_quote;
+
+
 // apimachinery's validation texts (api/validate/content, v0.36.3).
 // RegexError(labelKeyErrMsg, labelKeyFmt, "MyName", "my.name", "123-abc"); the doubled spaces are Go's.
 inline constexpr std::string_view kLabelKeyRegexError =
@@ -332,137 +339,6 @@ inline std::optional<std::int64_t> parse_go_int64(std::string_view s) {
   return value;
 }
 
-// Decodes one UTF-8 sequence at the start of `s` as Go's utf8.DecodeRuneInString does: on any invalid
-// or incomplete sequence (overlong, surrogate, above U+10FFFF) it returns {U+FFFD, 1}.
-inline std::pair<char32_t, std::size_t> decode_utf8(std::string_view s) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char b0 = byte(0);
-  if (b0 < 0x80) return {b0, 1};
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return {0xFFFD, 1};
-  }
-  if (s.size() < len || byte(1) < lo || byte(1) > hi) return {0xFFFD, 1};
-  char32_t r = b0 & (0xFF >> (len + 1));
-  r = (r << 6) | (byte(1) & 0x3F);
-  for (std::size_t i = 2; i < len; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return {0xFFFD, 1};
-    r = (r << 6) | (byte(i) & 0x3F);
-  }
-  return {r, len};
-}
-
-// Go's strconv.IsPrint (Unicode 15) for a non-ASCII rune: exact below U+0800, the two-byte UTF-8 range
-// that random bytes mostly decode to; above it, only the ranges listed in the file comment are known.
-inline bool is_go_printable_non_ascii(char32_t r) {
-  struct Range {
-    char32_t lo, hi;
-  };
-  static constexpr Range kNotPrintable[] = {
-      // Below U+0800: every code point outside categories L, M, N, P and S.
-      {0x80, 0xA0}, {0xAD, 0xAD}, {0x378, 0x379}, {0x380, 0x383}, {0x38B, 0x38B}, {0x38D, 0x38D},
-      {0x3A2, 0x3A2}, {0x530, 0x530}, {0x557, 0x558}, {0x58B, 0x58C}, {0x590, 0x590}, {0x5C8, 0x5CF},
-      {0x5EB, 0x5EE}, {0x5F5, 0x605}, {0x61C, 0x61C}, {0x6DD, 0x6DD}, {0x70E, 0x70F}, {0x74B, 0x74C},
-      {0x7B2, 0x7BF}, {0x7FB, 0x7FC},
-      // Above: spaces, format characters, private use, noncharacters, unassigned planes.
-      {0x180E, 0x180E}, {0x1680, 0x1680}, {0x2000, 0x200F}, {0x2028, 0x202F}, {0x205F, 0x206F},
-      {0x3000, 0x3000}, {0xD800, 0xF8FF}, {0xFDD0, 0xFDEF}, {0xFEFF, 0xFEFF}, {0xFFF0, 0xFFFB},
-      {0x110BD, 0x110BD}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0x40000, 0xDFFFF}, {0xE0000, 0xE00FF},
-      {0xE01F0, 0x10FFFF},
-  };
-  if ((r & 0xFFFE) == 0xFFFE) return false;  // U+nFFFE and U+nFFFF are noncharacters in every plane
-  for (const Range& range : kNotPrintable) {
-    if (r >= range.lo && r <= range.hi) return false;
-  }
-  return true;
-}
-
-// Go's strconv.Quote (what fmt's %q does with a string).
-inline std::string go_quote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  while (!s.empty()) {
-    auto [r, width] = decode_utf8(s);
-    if (width == 1 && r == 0xFFFD) {
-      unsigned char b = static_cast<unsigned char>(s[0]);
-      out += "\\x";
-      out += kHex[b >> 4];
-      out += kHex[b & 0xF];
-    } else if (r == '"' || r == '\\') {
-      out += '\\';
-      out += static_cast<char>(r);
-    } else if (r >= 0x20 && r < 0x7F) {
-      out += static_cast<char>(r);
-    } else if (r >= 0x80 && is_go_printable_non_ascii(r)) {
-      out.append(s.substr(0, width));
-    } else {
-      switch (r) {
-        case '\a': out += "\\a"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\v': out += "\\v"; break;
-        default:
-          if (r < 0x20 || r == 0x7F) {
-            out += "\\x";
-            out += kHex[r >> 4];
-            out += kHex[r & 0xF];
-          } else {
-            bool wide = r >= 0x10000;
-            out += wide ? "\\U" : "\\u";
-            for (int shift = wide ? 28 : 12; shift >= 0; shift -= 4) out += kHex[(r >> shift) & 0xF];
-          }
-      }
-    }
-    s.remove_prefix(width);
-  }
-  return out + "\"";
-}
-
-// Go's encoding/json encoding of a string (HTML-safe, as json.Marshal does; Go >= 1.22 writes \b, \f).
-inline std::string json_quote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  while (!s.empty()) {
-    auto [r, width] = decode_utf8(s);
-    switch (r) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (r < 0x20 || r == '<' || r == '>' || r == '&') {
-          out += "\\u00";
-          out += kHex[r >> 4];
-          out += kHex[r & 0xF];
-        } else if (r == 0x2028 || r == 0x2029) {
-          out += r == 0x2028 ? "\\u2028" : "\\u2029";
-        } else if (width == 1 && r == 0xFFFD) {
-          out += "\\ufffd";
-        } else {
-          out.append(s.substr(0, width));
-        }
-    }
-    s.remove_prefix(width);
-  }
-  return out + "\"";
-}
 
 // field.Error{Type: Invalid}.Error() for a string value: `<path>: Invalid value: "<value>": <detail>`.
 inline std::string invalid_value(std::string_view path, std::string_view value, std::string_view detail) {
