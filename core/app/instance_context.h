@@ -5,24 +5,26 @@
 
 #include "core/discovery/cluster_views.h"
 #include "core/net/http_engine.h"
+#include "core/serve/serving_service.h"
 #include "mpf/sdk/context.h"
 
 namespace mpf::core {
 
 /// The PluginContext of one plugin instance: its name, a logger tagged with it, the shared registry, the
-/// shared HTTP engine (which the runtime starts before and stops after every instance) and the shared
-/// cluster views. Engine and views are shared, not borrowed: a context may outlive the runtime (see
+/// shared HTTP engine (which the runtime starts before and stops after every instance), the shared
+/// cluster views and the shared HTTPS server. Engine, views and server are shared, not borrowed: a context may outlive the runtime (see
 /// PipelineRuntime::contexts_).
 class InstanceContext : public PluginContext {
  public:
   InstanceContext(std::string name, std::unique_ptr<Logger> logger, SelfMetrics& metrics,
                   std::shared_ptr<HttpEngine> http, std::shared_ptr<ClusterViews> cluster_views,
-                  PipelineSettings settings)
+                  std::shared_ptr<ServingService> serving, PipelineSettings settings)
       : name_(std::move(name)),
         logger_(std::move(logger)),
         metrics_(metrics),
         http_(std::move(http)),
         cluster_views_(std::move(cluster_views)),
+        serving_(std::move(serving)),
         settings_(settings) {}
 
   std::string_view instance_name() const noexcept override { return name_; }
@@ -40,6 +42,9 @@ class InstanceContext : public PluginContext {
       return Status::retryable(std::string("cluster view: ") + e.what());
     }
   }
+  Result<std::shared_ptr<ServingHandle>> serve(const ServingOptions& options, std::vector<Route> routes) noexcept override {
+    return serving_->serve(options, std::move(routes));
+  }
 
  private:
   std::string name_;
@@ -47,6 +52,7 @@ class InstanceContext : public PluginContext {
   SelfMetrics& metrics_;
   std::shared_ptr<HttpEngine> http_;
   std::shared_ptr<ClusterViews> cluster_views_;
+  std::shared_ptr<ServingService> serving_;
   PipelineSettings settings_;
 };
 

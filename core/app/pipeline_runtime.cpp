@@ -16,7 +16,8 @@ PipelineRuntime::PipelineRuntime(const PipelineConfig& config, const PluginRegis
       registry_(registry),
       log_writer_(log_writer),
       log_(log_writer.logger_for("pipeline")),
-      cluster_views_(std::make_shared<ClusterViews>(http_engine_, log_writer.logger_for("discovery"), metrics_)) {}
+      cluster_views_(std::make_shared<ClusterViews>(http_engine_, log_writer.logger_for("discovery"), metrics_)),
+      serving_(std::make_shared<ServingService>(ServingServiceOptions{}, log_writer.logger_for("serving"))) {}
 
 PipelineRuntime::~PipelineRuntime() {
   // Runners first: their workers may still be inside a sink; then the scheduler, then instances.
@@ -24,13 +25,14 @@ PipelineRuntime::~PipelineRuntime() {
   sink_runners_.clear();
   scheduler_.reset();
   cluster_views_->stop_all();
+  serving_->stop();
   // Instances are destroyed next; their HTTP callbacks must have run (or failed) by then.
   http_engine_->stop();
 }
 
 InstanceContext& PipelineRuntime::new_context(const PluginEntry& entry) {
   contexts_.push_back(
-      std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_, http_engine_, cluster_views_,
+      std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_, http_engine_, cluster_views_, serving_,
                                         PipelineSettings{config_.global.resolution, config_.global.scrape_timeout}));
   return *contexts_.back();
 }
@@ -120,6 +122,7 @@ void PipelineRuntime::shut_down() {
   }
   for (auto& source : sources_) source->stop();
   cluster_views_->stop_all();
+  serving_->stop();
   for (auto& processor : processors_) processor->stop();
   io_.stop();
   log_->info("Stopped");

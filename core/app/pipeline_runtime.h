@@ -10,6 +10,7 @@
 #include "core/log/logger.h"
 #include "core/net/http_engine.h"
 #include "core/registry/plugin_registry.h"
+#include "core/serve/serving_service.h"
 #include "core/status/self_metrics_registry.h"
 #include "mpf/sdk/status.h"
 
@@ -53,6 +54,9 @@ class PipelineRuntime {
   std::shared_ptr<HttpEngine> http_engine_ = std::make_shared<HttpEngine>();
   // Made on first use by a plugin; stopped with the scheduler, before the engine.
   std::shared_ptr<ClusterViews> cluster_views_;
+  // Listens from a plugin's first serve(); stopped after the scheduler and before the engine, so no
+  // handler runs while instances are torn down. Shared with the contexts like the engine.
+  std::shared_ptr<ServingService> serving_;
 
   // Declaration order is teardown order in reverse: contexts outlive the instances that use them. They
   // are shared because a sink worker abandoned at shutdown may still log after the runtime is gone.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/net/http_engine.h"
+#include "core/serve/serving_service.h"
 #include "core/status/self_metrics_registry.h"
 #include "mpf/sdk/context.h"
 #include "tests/mocks/test_logger.h"
@@ -12,14 +13,19 @@ namespace mpf::test {
 
 /// A PluginContext for plugin tests: a recording logger, a real self-metrics registry and a real HTTP
 /// engine (one I/O thread, started on construction, stopped on destruction, before the members the
-/// callbacks may touch go away; declare the plugin instance after the context).
+/// callbacks may touch go away; declare the plugin instance after the context) and a real HTTPS server
+/// (core's ServingService, stopped first on destruction: serve on 127.0.0.1 port 0 with a TempDir as
+/// cert_dir).
 class TestContext : public PluginContext {
  public:
   explicit TestContext(std::string name = "test", core::HttpEngineOptions http_options = {})
       : name_(std::move(name)), http_(http_options) {
     http_.start();
   }
-  ~TestContext() override { http_.stop(); }
+  ~TestContext() override {
+    serving_.stop();
+    http_.stop();
+  }
   std::string_view instance_name() const noexcept override { return name_; }
   Logger& logger() noexcept override { return logger_; }
   SelfMetrics& self_metrics() noexcept override { return metrics_; }
@@ -27,6 +33,10 @@ class TestContext : public PluginContext {
   PipelineSettings& settings() { return settings_; }
   Result<std::shared_ptr<HttpClient>> make_http_client(const HttpClientOptions& options) noexcept override {
     return http_.make_client(options);
+  }
+
+  Result<std::shared_ptr<ServingHandle>> serve(const ServingOptions& options, std::vector<Route> routes) noexcept override {
+    return serving_.serve(options, std::move(routes));
   }
 
   Result<std::shared_ptr<ClusterView>> cluster_view(const ClusterViewOptions& options,
@@ -49,6 +59,7 @@ class TestContext : public PluginContext {
   TestLogger& test_logger() { return logger_; }
   core::SelfMetricsRegistry& registry() { return metrics_; }
   core::HttpEngine& http_engine() { return http_; }
+  core::ServingService& serving() { return serving_; }
 
  private:
   std::string name_;
@@ -59,6 +70,8 @@ class TestContext : public PluginContext {
   HttpClientOptions api_credentials_;
   std::optional<ClusterViewOptions> asked_view_;
   core::HttpEngine http_;
+  // Logs into logger_ (a member: the aliasing pointer owns nothing); stopped before it goes.
+  core::ServingService serving_{core::ServingServiceOptions{}, std::shared_ptr<Logger>(std::shared_ptr<void>(), &logger_)};
 };
 
 }  // namespace mpf::test

@@ -2,7 +2,8 @@
 
 /// @file
 /// What the host gives a plugin instance: its name, a logger, self-metrics, the shared HTTP client
-/// engine and the shared cluster view. Shared services live here so plugins never include core headers.
+/// engine, the shared cluster view and the HTTPS server. Shared services live here so plugins never
+/// include core headers.
 
 #include <chrono>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/http_client.h"
+#include "mpf/sdk/http_server.h"
 #include "mpf/sdk/logger.h"
 #include "mpf/sdk/self_metrics.h"
 #include "mpf/sdk/status.h"
@@ -56,6 +58,20 @@ class PluginContext {
     (void)options;
     (void)api_client_options;
     return Status::invalid_argument("this host does not provide a cluster view");
+  }
+
+  /// Serves `routes` over HTTPS (http_server.h) on options.bind_address:options.port. Listening starts
+  /// before this returns; bind failures come back in Go's wording ("listen tcp 0.0.0.0:443: bind:
+  /// permission denied"), certificate problems name the file. A second call for the same address and
+  /// port adds its routes to the same listener: its options must equal the first call's, and a prefix
+  /// already served there is an error naming it. Call from create() or start().
+  /// Threading: thread-safe; handlers run on the server's threads from the moment this returns.
+  /// Lifetime: the host stops every listener at shutdown, after the scheduler and before instances are
+  /// destroyed, so a handler may use its instance; the handle only reports the port.
+  virtual Result<std::shared_ptr<ServingHandle>> serve(const ServingOptions& options, std::vector<Route> routes) noexcept {
+    (void)options;
+    (void)routes;
+    return Status::invalid_argument("this host does not serve HTTP");
   }
 };
 

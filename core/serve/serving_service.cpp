@@ -1,0 +1,120 @@
+#include "core/serve/serving_service.h"
+
+#include "core/serve/https_listener.h"
+#include "core/serve/serving_certificate.h"
+
+namespace mpf::core {
+namespace {
+
+class ListenerHandle final : public mpf::ServingHandle {
+ public:
+  explicit ListenerHandle(std::uint16_t port) : port_(port) {}
+  std::uint16_t port() const noexcept override { return port_; }
+
+ private:
+  std::uint16_t port_;
+};
+
+// Names the first option in which two serve() calls for one listener differ; empty when none does.
+std::string first_difference(const mpf::ServingOptions& a, const mpf::ServingOptions& b) {
+  auto quoted = [](const std::string& s) { return "\"" + s + "\""; };
+  if (a.cert_file != b.cert_file) return "tls-cert-file " + quoted(a.cert_file) + " vs " + quoted(b.cert_file);
+  if (a.key_file != b.key_file) return "tls-private-key-file " + quoted(a.key_file) + " vs " + quoted(b.key_file);
+  if (a.cert_file.empty() && a.cert_dir != b.cert_dir) return "cert-dir " + quoted(a.cert_dir) + " vs " + quoted(b.cert_dir);
+  if (a.min_tls_version != b.min_tls_version) return "tls-min-version " + a.min_tls_version + " vs " + b.min_tls_version;
+  if (a.max_in_flight != b.max_in_flight) {
+    return "max-requests-inflight " + std::to_string(a.max_in_flight) + " vs " + std::to_string(b.max_in_flight);
+  }
+  return {};
+}
+
+}  // namespace
+
+ServingService::ServingService(ServingServiceOptions options, std::shared_ptr<mpf::Logger> log)
+    : options_(std::move(options)), log_(std::move(log)), io_(std::make_unique<boost::asio::io_context>()) {}
+
+ServingService::~ServingService() { stop(); }
+
+ServingService::Key ServingService::key_of(const std::string& bind_address, std::uint16_t port) {
+  // "::" and "0.0.0.0" are one listener: both mean every address of every family.
+  const bool any = bind_address.empty() || bind_address == "::" || bind_address == "0.0.0.0";
+  return Key{any ? std::string("0.0.0.0") : bind_address, port};
+}
+
+Result<std::shared_ptr<mpf::ServingHandle>> ServingService::serve(const mpf::ServingOptions& options,
+                                                                  std::vector<mpf::Route> routes) noexcept {
+  try {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return Status::retryable("the HTTPS server is shutting down");
+    // Port 0 asks for a fresh port, so it never joins an existing listener.
+    if (options.port > 0 && options.port <= 65535) {
+      auto found = listeners_.find(key_of(options.bind_address, static_cast<std::uint16_t>(options.port)));
+      if (found != listeners_.end()) {
+        HttpsListener& listener = *found->second;
+        if (std::string diff = first_difference(listener.options(), options); !diff.empty()) {
+          return Status::invalid_argument("serving on " + listener.address() +
+                                          " with options different from those it is already served with (" + diff + ")");
+        }
+        if (Status st = listener.add_routes(std::move(routes)); !st.is_ok()) return st;
+        return std::shared_ptr<mpf::ServingHandle>(std::make_shared<ListenerHandle>(listener.port()));
+      }
+    }
+
+    auto certificate = ServingCertificate::open(options, *log_, options_.certificate_recheck_interval);
+    if (!certificate) return certificate.status();
+    auto listener = std::make_shared<HttpsListener>(*io_, options, std::move(certificate).value(), options_.limits,
+                                                    counters_);
+    // Routes first: a bad route must not leave a port bound.
+    if (Status st = listener->add_routes(std::move(routes)); !st.is_ok()) return st;
+    if (Status st = listener->listen(); !st.is_ok()) {
+      listener->close();
+      return st;
+    }
+    listeners_.emplace(key_of(options.bind_address, listener->port()), listener);
+    if (threads_.empty()) {
+      work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+          io_->get_executor());
+      for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.io_threads); ++i) {
+        threads_.emplace_back([io = io_.get()] { io->run(); });
+      }
+    }
+    return std::shared_ptr<mpf::ServingHandle>(std::make_shared<ListenerHandle>(listener->port()));
+  } catch (const std::exception& e) {  // allocation or thread creation
+    return Status::permanent(std::string("serving HTTPS: ") + e.what());
+  }
+}
+
+void ServingService::stop() noexcept {
+  std::lock_guard lock(mutex_);
+  if (stopped_) return;
+  stopped_ = true;
+  io_->stop();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+  work_.reset();
+  // Acceptors go before the io_context they were made on; the io_context's end then destroys every
+  // suspended session, closing its connection.
+  for (auto& [key, listener] : listeners_) listener->close();
+  io_.reset();
+}
+
+ServingStats ServingService::stats() const noexcept {
+  ServingStats stats;
+  const ServingCounters& c = *counters_;
+  stats.connections = c.connections.load();
+  stats.tls_handshake_failures = c.tls_handshake_failures.load();
+  stats.requests = c.requests.load();
+  for (std::size_t i = 0; i < stats.responses.size(); ++i) stats.responses[i] = c.responses[i].load();
+  stats.handler_exceptions = c.handler_exceptions.load();
+  stats.too_many_requests = c.too_many_requests.load();
+  stats.malformed_requests = c.malformed_requests.load();
+  std::lock_guard lock(mutex_);
+  stats.listeners = listeners_.size();
+  for (const auto& [key, listener] : listeners_) {
+    stats.certificate_reloads += listener->certificate().reloads();
+    stats.certificate_reload_failures += listener->certificate().reload_failures();
+  }
+  return stats;
+}
+
+}  // namespace mpf::core
