@@ -10,6 +10,8 @@
 namespace mpf::api::metrics {
 namespace {
 
+using testing::render;
+
 using testing::without_json_whitespace;
 
 // Reference §1.3, hand-formatted there (one resource per line), so compared whitespace-free.
@@ -26,14 +28,6 @@ constexpr std::string_view kReferenceResourceList = R"({
 constexpr std::string_view kReferenceGroup = R"({"kind":"APIGroup","apiVersion":"v1","name":"metrics.k8s.io",
  "versions":[{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"}],
  "preferredVersion":{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"}})";
-
-template <typename Fn>
-std::string render(JsonStyle style, Fn&& fn) {
-  std::string out;
-  JsonWriter w(out, style);
-  fn(w);
-  return out;
-}
 
 TEST(ApiResourceList, ReferenceExampleCompact) {
   EXPECT_EQ(render(JsonStyle::kCompact, [](JsonWriter& w) { write_api_resource_list(w, "v1beta1"); }),

@@ -11,6 +11,8 @@
 namespace mpf::api::metrics {
 namespace {
 
+using testing::render;
+
 using testing::read_fixture;
 using testing::without_json_whitespace;
 
@@ -26,14 +28,6 @@ const Labels kNodeLabels{{"beta.kubernetes.io/arch", "amd64"},
 NodeMetricsItem reference_node() {
   return NodeMetricsItem{"e2e-control-plane", &kNodeLabels, kNodeSampleTime, 15012000000,
                          MetricsUsage{116246336, 1616273408, std::nullopt}};
-}
-
-template <typename Fn>
-std::string render(JsonStyle style, Fn&& fn) {
-  std::string out;
-  JsonWriter w(out, style);
-  fn(w);
-  return out;
 }
 
 // Reference §1.6, `GET /apis/metrics.k8s.io/v1beta1/nodes`, as printed there (pretty, but with

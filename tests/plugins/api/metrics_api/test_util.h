@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "metrics_api/json_writer.h"
+
 namespace mpf::api::metrics::testing {
 
 inline std::string read_fixture(std::string_view name) {
@@ -16,6 +18,15 @@ inline std::string read_fixture(std::string_view name) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// What `fn(writer)` writes in `style`.
+template <typename Fn>
+std::string render(JsonStyle style, Fn&& fn) {
+  std::string out;
+  JsonWriter w(out, style);
+  fn(w);
+  return out;
 }
 
 // Drops whitespace outside string literals: the reference formats some examples by hand, so they are
