@@ -94,7 +94,7 @@ constexpr FlagSpec kFlags[] = {
      "How long to wait for one Kubelet before giving up on it, with a unit (1s, 2m, 3h)."},
     {kKubelet, "kubelet-use-node-status-port", 0, K::kBool, "", T::kKubeletSources, "use_node_status_port",
      "Use the port in the node status. Takes precedence over --kubelet-port flag."},
-    {kKubelet, "node-selector", 'l', K::kString, "", T::kKubeletSources, "node_selector",
+    {kKubelet, "node-selector", 'l', K::kString, "", T::kKubeletSourcesAndMetricsApiSinks, "node_selector",
      "Label selector of the nodes to scrape and serve; supports '=', '==' and '!=' (e.g. -l "
      "key1=value1,key2!=value2)."},
 

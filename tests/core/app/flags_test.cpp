@@ -493,7 +493,8 @@ TEST(FlagMappingTest, WarnsWhenAFlagHasNowhereToGo) {
   ConfigValue result = apply({"--kubelet-port=1", "-l", "a=b", "--secure-port=1", "--kubeconfig=/k", "--profiling"},
                              document, &warnings);
   EXPECT_THAT(warnings, ElementsAre("--kubelet-port has no effect: the config has no kubelet source",
-                                    "--node-selector has no effect: the config has no kubelet source",
+                                    "--node-selector has no effect: the config has no kubelet source and no "
+                                    "metrics_api sink",
                                     "--secure-port has no effect: the config has no metrics_api sink",
                                     "--kubeconfig has no effect: the config has no kubelet source and no "
                                     "metrics_api sink"));

@@ -1,0 +1,41 @@
+#include "metrics_api/metrics_api_sink.h"
+
+#include <chrono>
+
+namespace mpf::api::metrics {
+
+MetricsApiSink::MetricsApiSink(const MetricsApiConfig& config, ApiHandler handler, std::shared_ptr<ClusterView> view,
+                               PluginContext& context)
+    : handler_(std::move(handler)), view_(std::move(view)), context_(context) {
+  serving_.bind_address = config.bind_address;
+  serving_.port = config.secure_port;
+  serving_.cert_file = config.tls_cert_file;
+  serving_.key_file = config.tls_private_key_file;
+  serving_.cert_dir = config.cert_dir;
+  if (!config.tls_min_version.empty()) serving_.min_tls_version = config.tls_min_version;
+  serving_.max_in_flight = static_cast<std::size_t>(config.max_requests_inflight);
+}
+
+Status MetricsApiSink::start() noexcept {
+  Route route{"/apis", [this](const ServerRequest& request, ServerResponse& response) {
+                ApiState state{latest_.load(), view_->synced() ? view_->snapshot() : nullptr};
+                const auto now = std::chrono::system_clock::now().time_since_epoch();
+                handler_.handle(request, state, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(),
+                                response);
+              }};
+  std::vector<Route> routes;
+  routes.push_back(std::move(route));
+  auto handle = context_.serve(serving_, std::move(routes));
+  if (!handle) return handle.status();
+  handle_ = *handle;
+  context_.logger().info("Serving the Metrics API",
+                         {{"address", serving_.bind_address}, {"port", std::to_string(handle_->port())}});
+  return Status::ok();
+}
+
+Status MetricsApiSink::consume(const SnapshotPtr& snapshot, std::chrono::steady_clock::time_point) noexcept {
+  latest_.store(snapshot);
+  return Status::ok();
+}
+
+}  // namespace mpf::api::metrics

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "metrics_api/api_handler.h"
+#include "metrics_api/metrics_api_config.h"
+#include "mpf/sdk/context.h"
+#include "mpf/sdk/sink.h"
+
+namespace mpf::api::metrics {
+
+/// Serves the metrics.k8s.io API from the latest snapshot. consume() only swaps a pointer, so the
+/// scheduler never waits for readers, and readers never wait for each other.
+class MetricsApiSink : public Sink {
+ public:
+  MetricsApiSink(const MetricsApiConfig& config, ApiHandler handler, std::shared_ptr<ClusterView> view,
+                 PluginContext& context);
+
+  /// Starts serving (the listener is up when this returns); bind or certificate errors are fatal.
+  Status start() noexcept override;
+  Status consume(const SnapshotPtr& snapshot, std::chrono::steady_clock::time_point deadline) noexcept override;
+
+  /// The port served on, 0 before start() (tests serve on port 0).
+  std::uint16_t port() const noexcept { return handle_ ? handle_->port() : 0; }
+
+ private:
+  ServingOptions serving_;
+  ApiHandler handler_;
+  std::shared_ptr<ClusterView> view_;
+  PluginContext& context_;
+  std::atomic<SnapshotPtr> latest_;
+  std::shared_ptr<ServingHandle> handle_;
+};
+
+}  // namespace mpf::api::metrics

@@ -1,0 +1,54 @@
+#pragma once
+
+/// @file
+/// What a Metrics API request asks for beyond its path: the query parameters metrics-server honours
+/// (reference §1.4) and the response encoding it negotiated (§1.5). Pure parsing, no I/O.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "metrics_api/status_document.h"
+#include "mpf/sdk/http_server.h"
+#include "mpf/sdk/label_selector.h"
+
+namespace mpf::api::metrics {
+
+/// One term of a fieldSelector, e.g. metadata.name!=foo. Only metadata.name and metadata.namespace
+/// are known fields, as in metrics-server (default field-label conversion).
+struct FieldRequirement {
+  std::string field;
+  std::string value;
+  bool equals = true;  // false for "!="
+};
+
+struct RequestQuery {
+  LabelSelector labels;
+  std::vector<FieldRequirement> fields;
+  bool watch = false;
+  /// ?pretty=true, or a User-Agent the apiserver pretty-prints for (curl, Wget, browsers).
+  bool pretty = false;
+
+  /// Whether an object with this name and namespace ("" for nodes, whose field set has no namespace)
+  /// passes every field requirement.
+  bool fields_match(std::string_view name, std::string_view namespace_name) const;
+};
+
+/// Parses the request's query and User-Agent. On a bad labelSelector or fieldSelector returns the 400
+/// the apiserver gives. limit, continue, resourceVersion and the rest are accepted and ignored.
+std::optional<StatusError> parse_request_query(const ServerRequest& request, RequestQuery& out);
+
+/// Whether the Accept header allows plain JSON: empty, application/json, application/*, */*, or a
+/// list holding one of them (kubectl top sends "application/vnd.kubernetes.protobuf, */*"). Media
+/// ranges asking for another shape (as=Table, as=PartialObjectMetadata) do not count.
+bool accepts_json(std::string_view accept);
+
+/// 406 NotAcceptable, as the apiserver answers an Accept it cannot serve.
+StatusError not_acceptable();
+
+/// The query value's percent-decoding ('+' is a space), as Go's url.ParseQuery does; malformed
+/// escapes are kept as written.
+std::string query_unescape(std::string_view text);
+
+}  // namespace mpf::api::metrics

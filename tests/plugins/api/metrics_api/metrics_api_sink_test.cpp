@@ -1,0 +1,317 @@
+// The metrics_api sink end to end over real HTTPS: a hand-made snapshot and cluster view, curl as the
+// client (so method, Accept and User-Agent are what a real client sends), exact bodies.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <sstream>
+
+#include "metrics_api/metrics_api_sink.h"
+#include "mpf/sdk/plugin.h"
+#include "tests/test_common/temp_dir.h"
+#include "tests/test_common/test_context.h"
+
+const mpf::PluginDescriptor& mpf_builtin_plugin_metrics_api();
+
+namespace mpf::api::metrics {
+namespace {
+
+using ::testing::HasSubstr;
+
+class FakeClusterView : public ClusterView {
+ public:
+  explicit FakeClusterView(ClusterSnapshot snapshot) : snapshot_(std::make_shared<ClusterSnapshot>(std::move(snapshot))) {}
+  std::shared_ptr<const ClusterSnapshot> snapshot() const noexcept override { return snapshot_; }
+  bool synced() const noexcept override { return synced_; }
+  Status health() const noexcept override { return Status::ok(); }
+  bool wait_synced(std::chrono::milliseconds) const noexcept override { return synced_; }
+  bool synced_ = true;
+
+ private:
+  std::shared_ptr<const ClusterSnapshot> snapshot_;
+};
+
+ClusterSnapshot cluster() {
+  ClusterSnapshot c;
+  auto node = [&](std::string name, Labels labels) {
+    c.nodes.push_back(std::make_shared<const ClusterNode>(ClusterNode{std::move(name), {}, 0, std::move(labels), {}, true}));
+  };
+  node("n1", {{"pool", "a"}, {"role", "x"}});
+  node("n2", {{"pool", "b"}});
+  node("n3", {{"pool", "a"}});  // known, never scraped
+  auto pod = [&](std::string ns, std::string name, Labels labels) {
+    c.pods.push_back(std::make_shared<const ClusterPod>(ClusterPod{std::move(ns), std::move(name), "uid", std::move(labels), 0}));
+  };
+  pod("default", "idle", {});  // Running, no metrics
+  pod("default", "web-1", {{"app", "web"}});
+  pod("kube-system", "dns", {{"app", "dns"}});
+  return c;  // default/web-2 has metrics but is not Running
+}
+
+constexpr std::int64_t kT = 1633253824000000000;  // 2021-10-03T09:37:04Z
+
+Usage usage(std::uint64_t cpu, std::uint64_t memory, std::int64_t window_ns) {
+  Usage u;
+  u.timestamp_ns = kT;
+  u.window_ns = window_ns;
+  u.cpu_nanocores = cpu;
+  u.memory_working_set_bytes = memory;
+  u.present = kHasCpu | kHasMemory;
+  return u;
+}
+
+SnapshotPtr snapshot() {
+  auto s = std::make_shared<Snapshot>();
+  s->nodes.push_back({s->names.intern("n1"), usage(116246336, 1616273408, 15012000000), {}, 0});
+  Usage with_swap = usage(5000000, 52428800, 15000000000);  // n2's kubelet also reports swap
+  with_swap.swap_usage_bytes = 1048576;
+  with_swap.present |= kHasSwap;
+  s->nodes.push_back({s->names.intern("n2"), with_swap, {}, 0});
+  auto pod = [&](const char* ns, const char* name, std::vector<std::pair<const char*, Usage>> containers) {
+    PodMetrics p;
+    p.namespace_name = s->names.intern(ns);
+    p.name = s->names.intern(name);
+    p.usage = usage(0, 0, 15000000000);
+    p.first_container = static_cast<std::uint32_t>(s->containers.size());
+    p.container_count = static_cast<std::uint32_t>(containers.size());
+    for (auto& [c, u] : containers) s->containers.push_back({s->names.intern(c), u});
+    s->pods.push_back(p);
+  };
+  pod("default", "web-1", {{"app", usage(3055400, 12533760, 15000000000)}, {"sidecar", usage(1000000000, 1000, 15000000000)}});
+  pod("default", "web-2", {{"app", usage(1, 1024, 15000000000)}});
+  pod("kube-system", "dns", {{"coredns", usage(0, 4730880, 15000000000)}});
+  return s;
+}
+
+struct Reply {
+  int code = 0;
+  std::string body;
+};
+
+class MetricsApiSinkTest : public ::testing::Test {
+ protected:
+  void start(std::initializer_list<std::pair<const char*, const char*>> extra = {}) {
+    view_ = std::make_shared<FakeClusterView>(cluster());
+    ctx_.set_cluster_view(view_);
+    ConfigValue options = ConfigValue::map();
+    options.set("bind_address", ConfigValue::scalar("127.0.0.1"));
+    options.set("secure_port", ConfigValue::scalar("0"));
+    options.set("cert_dir", ConfigValue::scalar(dir_.file("certs")));
+    for (const auto& [k, v] : extra) options.set(k, ConfigValue::scalar(v));
+    auto made = mpf_builtin_plugin_metrics_api().create_sink(options, "sinks[0].options", ctx_);
+    ASSERT_TRUE(made.is_ok()) << made.status().to_string();
+    sink_ = std::move(made).value();
+    ASSERT_TRUE(sink_->start().is_ok());
+    ASSERT_TRUE(sink_->consume(snapshot(), std::chrono::steady_clock::now()).is_ok());
+    port_ = std::to_string(static_cast<MetricsApiSink&>(*sink_).port());
+  }
+  // The handlers use the sink: stop serving before it goes.
+  void TearDown() override { ctx_.serving().stop(); }
+
+  // One curl request; `args` adds method and headers. The creation time (the request time) is masked.
+  Reply get(const std::string& target, const std::string& args = "-A test") {
+    const std::string body = dir_.file("body");
+    const std::string command = "curl -sS --max-time 20 --cacert '" + dir_.file("certs") + "/apiserver.crt' -o '" +
+                                body + "' -w '%{http_code}' " + args + " 'https://127.0.0.1:" + port_ + target + "'";
+    Reply reply;
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[64] = {};
+    if (pipe != nullptr) {
+      if (std::fgets(buffer, sizeof buffer, pipe) != nullptr) reply.code = std::atoi(buffer);
+      pclose(pipe);
+    }
+    std::ifstream in(body, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    static const std::regex kCreation(R"("creationTimestamp": ?"[^"]*")");
+    reply.body = std::regex_replace(text.str(), kCreation, R"("creationTimestamp":"T")");
+    return reply;
+  }
+
+  test::TempDir dir_;
+  test::TestContext ctx_;
+  std::shared_ptr<FakeClusterView> view_;
+  SinkPtr sink_;
+  std::string port_;
+};
+
+constexpr const char* kN1 =
+    R"({"metadata":{"name":"n1","creationTimestamp":"T","labels":{"pool":"a","role":"x"}},"timestamp":"2021-10-03T09:37:04Z","window":"15.012s","usage":{"cpu":"116246336n","memory":"1578392Ki"}})";
+constexpr const char* kN2 =
+    R"({"metadata":{"name":"n2","creationTimestamp":"T","labels":{"pool":"b"}},"timestamp":"2021-10-03T09:37:04Z","window":"15s","usage":{"cpu":"5m","memory":"50Mi"}})";
+constexpr const char* kWeb1 =
+    R"({"metadata":{"name":"web-1","namespace":"default","creationTimestamp":"T","labels":{"app":"web"}},"timestamp":"2021-10-03T09:37:04Z","window":"15s","containers":[{"name":"app","usage":{"cpu":"3055400n","memory":"12240Ki"}},{"name":"sidecar","usage":{"cpu":"1","memory":"1k"}}]})";
+constexpr const char* kDns =
+    R"({"metadata":{"name":"dns","namespace":"kube-system","creationTimestamp":"T","labels":{"app":"dns"}},"timestamp":"2021-10-03T09:37:04Z","window":"15s","containers":[{"name":"coredns","usage":{"cpu":"0","memory":"4620Ki"}}]})";
+
+std::string list(const char* kind, std::vector<const char*> items, const char* version = "v1beta1") {
+  std::string out = std::string(R"({"kind":")") + kind + R"(","apiVersion":"metrics.k8s.io/)" + version +
+                    R"(","metadata":{},"items":[)";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + std::string(items[i]);
+  return out + "]}\n";
+}
+
+TEST_F(MetricsApiSinkTest, Discovery) {
+  start();
+  EXPECT_EQ(get("/apis").body,
+            R"({"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"metrics.k8s.io","versions":[{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"},{"groupVersion":"metrics.k8s.io/v1","version":"v1"}],"preferredVersion":{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"}}]})"
+            "\n");
+  EXPECT_EQ(get("/apis/metrics.k8s.io").body,
+            R"({"kind":"APIGroup","apiVersion":"v1","name":"metrics.k8s.io","versions":[{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"},{"groupVersion":"metrics.k8s.io/v1","version":"v1"}],"preferredVersion":{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"}})"
+            "\n");
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1").body,
+            R"({"kind":"APIResourceList","apiVersion":"v1","groupVersion":"metrics.k8s.io/v1","resources":[{"name":"nodes","singularName":"","namespaced":false,"kind":"NodeMetrics","verbs":["get","list"]},{"name":"pods","singularName":"","namespaced":true,"kind":"PodMetrics","verbs":["get","list"]}]})"
+            "\n");
+}
+
+TEST_F(MetricsApiSinkTest, PreferredVersionV1) {
+  start({{"preferred_version", "v1"}});
+  EXPECT_THAT(get("/apis/metrics.k8s.io").body,
+              HasSubstr(R"("versions":[{"groupVersion":"metrics.k8s.io/v1","version":"v1"},)"));
+  EXPECT_THAT(get("/apis/metrics.k8s.io").body,
+              HasSubstr(R"("preferredVersion":{"groupVersion":"metrics.k8s.io/v1","version":"v1"})"));
+}
+
+TEST_F(MetricsApiSinkTest, NodeListAndGet) {
+  start();
+  Reply all = get("/apis/metrics.k8s.io/v1beta1/nodes");
+  EXPECT_EQ(all.code, 200);
+  EXPECT_EQ(all.body, list("NodeMetricsList", {kN1, kN2}));
+  std::string n1 = std::string(kN1);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes/n1").body,
+            R"({"kind":"NodeMetrics","apiVersion":"metrics.k8s.io/v1beta1",)" + n1.substr(1) + "\n");
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1/nodes").body, list("NodeMetricsList", {kN1, kN2}, "v1"));
+}
+
+// metrics-server serves cpu and memory only; swap (which n2 reports) only with show_swap.
+TEST_F(MetricsApiSinkTest, SwapOnlyWhenAsked) {
+  start({{"show_swap", "true"}});
+  EXPECT_THAT(get("/apis/metrics.k8s.io/v1beta1/nodes/n2").body,
+              HasSubstr(R"("usage":{"cpu":"5m","memory":"50Mi","swap":"1Mi"})"));
+  EXPECT_THAT(get("/apis/metrics.k8s.io/v1beta1/nodes/n1").body,
+              HasSubstr(R"("usage":{"cpu":"116246336n","memory":"1578392Ki"})"));
+}
+
+TEST_F(MetricsApiSinkTest, NodeNotFoundVersusNoMetrics) {
+  start();
+  Reply unknown = get("/apis/metrics.k8s.io/v1beta1/nodes/nx");
+  EXPECT_EQ(unknown.code, 404);
+  EXPECT_EQ(unknown.body,
+            R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"node \"nx\" not found","reason":"NotFound","details":{"name":"nx","kind":"node"},"code":404})"
+            "\n");
+  Reply no_metrics = get("/apis/metrics.k8s.io/v1beta1/nodes/n3");
+  EXPECT_EQ(no_metrics.code, 404);
+  EXPECT_EQ(no_metrics.body,
+            R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"nodemetrics.metrics.k8s.io \"n3\" not found","reason":"NotFound","details":{"name":"n3","group":"metrics.k8s.io","kind":"nodemetrics"},"code":404})"
+            "\n");
+}
+
+TEST_F(MetricsApiSinkTest, PodListsAndGet) {
+  start();
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/pods").body, list("PodMetricsList", {kWeb1, kDns}));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods").body, list("PodMetricsList", {kDns}));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/namespaces/none/pods").body, list("PodMetricsList", {}));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1/namespaces/default/pods/web-1").body,
+            R"({"kind":"PodMetrics","apiVersion":"metrics.k8s.io/v1",)" + std::string(kWeb1).substr(1) + "\n");
+}
+
+TEST_F(MetricsApiSinkTest, PodNotRunningVersusNoMetrics) {
+  start();
+  Reply not_running = get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/web-2");
+  EXPECT_EQ(not_running.code, 404);
+  EXPECT_EQ(not_running.body,
+            R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"web-2\" not found","reason":"NotFound","details":{"name":"web-2","kind":"pods"},"code":404})"
+            "\n");
+  Reply no_metrics = get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/idle");
+  EXPECT_EQ(no_metrics.code, 404);
+  EXPECT_THAT(no_metrics.body, HasSubstr(R"("message":"podmetrics.metrics.k8s.io \"default/idle\" not found")"));
+}
+
+TEST_F(MetricsApiSinkTest, Selectors) {
+  start({{"node_selector", "pool=a"}});
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes").body, list("NodeMetricsList", {kN1}));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes?labelSelector=role%21%3Dx").body, list("NodeMetricsList", {}));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/pods?labelSelector=app%3Ddns").body, list("PodMetricsList", {kDns}));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/pods?fieldSelector=metadata.name%3Dweb-1&limit=500").body,
+            list("PodMetricsList", {kWeb1}));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/pods?fieldSelector=metadata.namespace!%3Ddefault").body,
+            list("PodMetricsList", {kDns}));
+}
+
+TEST_F(MetricsApiSinkTest, BadRequests) {
+  start();
+  Reply bad = get("/apis/metrics.k8s.io/v1beta1/nodes?labelSelector=a%20b");
+  EXPECT_EQ(bad.code, 400);
+  EXPECT_EQ(bad.body,
+            R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt","reason":"BadRequest","code":400})"
+            "\n");
+  Reply field = get("/apis/metrics.k8s.io/v1beta1/pods?fieldSelector=spec.nodeName%3Dn1");
+  EXPECT_EQ(field.code, 400);
+  EXPECT_THAT(field.body,
+              HasSubstr(R"("message":"\"spec.nodeName\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"")"));
+  Reply watch = get("/apis/metrics.k8s.io/v1beta1/nodes?watch=true");
+  EXPECT_EQ(watch.code, 405);
+  EXPECT_THAT(watch.body, HasSubstr(R"(watch is not supported on resources of kind \"nodes.metrics.k8s.io\")"));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes", "-A test -X POST").code, 405);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes",
+                "-A test -H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io'").code, 406);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes", "-A test -H 'Accept: application/vnd.kubernetes.protobuf'").code,
+            406);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes",
+                "-A test -H 'Accept: application/vnd.kubernetes.protobuf, */*'").code, 200);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta2/nodes").code, 404);
+}
+
+TEST_F(MetricsApiSinkTest, PrettyForCurl) {
+  start();
+  Reply pretty = get("/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods", "");  // curl's own User-Agent
+  EXPECT_EQ(pretty.body, R"({
+  "kind": "PodMetricsList",
+  "apiVersion": "metrics.k8s.io/v1beta1",
+  "metadata": {},
+  "items": [
+    {
+      "metadata": {
+        "name": "dns",
+        "namespace": "kube-system",
+        "creationTimestamp":"T",
+        "labels": {
+          "app": "dns"
+        }
+      },
+      "timestamp": "2021-10-03T09:37:04Z",
+      "window": "15s",
+      "containers": [
+        {
+          "name": "coredns",
+          "usage": {
+            "cpu": "0",
+            "memory": "4620Ki"
+          }
+        }
+      ]
+    }
+  ]
+})");
+  EXPECT_THAT(get("/apis?pretty=true").body, HasSubstr("\n  \"kind\": \"APIGroupList\""));
+}
+
+TEST_F(MetricsApiSinkTest, UnsyncedViewIs503) {
+  start();
+  view_->synced_ = false;
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes").code, 503);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1").code, 200);
+}
+
+TEST_F(MetricsApiSinkTest, WarnsOnceWhenAuthOptionsAreSet) {
+  start({{"client_ca_file", "/ca.crt"}, {"authorization_kubeconfig", "/k"}});
+  int warnings = 0;
+  for (const auto& e : ctx_.test_logger().events()) warnings += e.message.find("not enforced") != std::string::npos;
+  EXPECT_EQ(warnings, 1);
+}
+
+}  // namespace
+}  // namespace mpf::api::metrics
