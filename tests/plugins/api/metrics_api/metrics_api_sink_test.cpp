@@ -12,6 +12,7 @@
 #include "metrics_api/metrics_api_sink.h"
 #include "mpf/sdk/plugin.h"
 #include "tests/test_common/temp_dir.h"
+#include "tests/test_common/fake_cluster_view.h"
 #include "tests/test_common/test_context.h"
 
 const mpf::PluginDescriptor& mpf_builtin_plugin_metrics_api();
@@ -21,18 +22,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class FakeClusterView : public ClusterView {
- public:
-  explicit FakeClusterView(ClusterSnapshot snapshot) : snapshot_(std::make_shared<ClusterSnapshot>(std::move(snapshot))) {}
-  std::shared_ptr<const ClusterSnapshot> snapshot() const noexcept override { return snapshot_; }
-  bool synced() const noexcept override { return synced_; }
-  Status health() const noexcept override { return Status::ok(); }
-  bool wait_synced(std::chrono::milliseconds) const noexcept override { return synced_; }
-  bool synced_ = true;
-
- private:
-  std::shared_ptr<const ClusterSnapshot> snapshot_;
-};
+using test::FakeClusterView;
 
 ClusterSnapshot cluster() {
   ClusterSnapshot c;
@@ -301,7 +291,7 @@ TEST_F(MetricsApiSinkTest, PrettyForCurl) {
 
 TEST_F(MetricsApiSinkTest, UnsyncedViewIs503) {
   start();
-  view_->synced_ = false;
+  view_->set_synced(false);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes").code, 503);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1").code, 200);
 }

@@ -4,9 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <mutex>
+#include <algorithm>
 
 #include "mpf/sdk/plugin.h"
+#include "tests/test_common/fake_cluster_view.h"
 #include "tests/test_common/test_context.h"
 
 const mpf::PluginDescriptor& mpf_builtin_plugin_kubelet_resource();
@@ -16,30 +17,13 @@ namespace {
 
 using ::testing::ElementsAre;
 
-// A view whose snapshot the test replaces, as watch events would.
-class FakeClusterView : public ClusterView {
- public:
-  void set_nodes(std::vector<ClusterNode> nodes) {
-    auto next = std::make_shared<ClusterSnapshot>();
-    std::sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-    for (auto& node : nodes) next->nodes.push_back(std::make_shared<const ClusterNode>(std::move(node)));
-    std::lock_guard lock(mutex_);
-    next->generation = ++generation_;
-    snapshot_ = std::move(next);
-  }
-  std::shared_ptr<const ClusterSnapshot> snapshot() const noexcept override {
-    std::lock_guard lock(mutex_);
-    return snapshot_;
-  }
-  bool synced() const noexcept override { return true; }
-  Status health() const noexcept override { return Status::ok(); }
-  bool wait_synced(std::chrono::milliseconds) const noexcept override { return true; }
-
- private:
-  mutable std::mutex mutex_;
-  std::uint64_t generation_ = 0;
-  std::shared_ptr<const ClusterSnapshot> snapshot_ = std::make_shared<ClusterSnapshot>();
-};
+// Replaces the view's nodes, as watch events would.
+void set_nodes(test::FakeClusterView& view, std::vector<ClusterNode> nodes) {
+  ClusterSnapshot snapshot;
+  std::sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (auto& node : nodes) snapshot.nodes.push_back(std::make_shared<const ClusterNode>(std::move(node)));
+  view.set(std::move(snapshot));
+}
 
 ClusterNode node(std::string name, std::string ip, Labels labels = {}, int port = 0, std::string path = {}) {
   ClusterNode n;
@@ -66,8 +50,8 @@ std::vector<std::string> target_names(Source& source) {
 
 TEST(KubeletDiscoveryTest, TargetsFollowTheClusterViewAndTheSelector) {
   test::TestContext context;
-  auto view = std::make_shared<FakeClusterView>();
-  view->set_nodes({node("a", "10.0.0.1", {{"pool", "general"}}, 10255),
+  auto view = std::make_shared<test::FakeClusterView>();
+  set_nodes(*view, {node("a", "10.0.0.1", {{"pool", "general"}}, 10255),
                    node("b", "10.0.0.2", {{"pool", "batch"}}),
                    node("c", "fd00::3", {}, 0, "/metrics/resource/custom")});
   context.set_cluster_view(view);
@@ -90,7 +74,7 @@ TEST(KubeletDiscoveryTest, TargetsFollowTheClusterViewAndTheSelector) {
               ElementsAre("a@10.0.0.1:10255/metrics/resource", "c@fd00::3:10250/metrics/resource/custom"));
 
   // Nodes come and go between cycles without a restart.
-  view->set_nodes({node("c", "fd00::3"), node("d", "10.0.0.4", {{"pool", "general"}})});
+  set_nodes(*view, {node("c", "fd00::3"), node("d", "10.0.0.4", {{"pool", "general"}})});
   EXPECT_THAT(target_names(**source),
               ElementsAre("c@fd00::3:10250/metrics/resource", "d@10.0.0.4:10250/metrics/resource"));
 }
@@ -104,7 +88,7 @@ TEST(KubeletDiscoveryTest, WithoutAViewTheSourceExplainsWhy) {
 
 TEST(KubeletDiscoveryTest, StaticNodesNeverAskForAView) {
   test::TestContext context;
-  context.set_cluster_view(std::make_shared<FakeClusterView>());
+  context.set_cluster_view(std::make_shared<test::FakeClusterView>());
   ConfigValue nodes = ConfigValue::list();
   ConfigValue n = ConfigValue::map();
   n.set("name", ConfigValue::scalar("static-1"));
