@@ -11,7 +11,7 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev openssl curl
+  clang libclang-rt-14-dev openssl curl python3
 )
 
 wanted=("${build_packages[@]}")

@@ -13,17 +13,8 @@ apiserver=$build/bin/fake-apiserver
 token=discovery-e2e-token
 model=(--nodes 8 --pods-per-node 3 --seed 7)
 
-port=""
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 12000))
-  rm -f "$MPF_TMP/farm-ready"
-  "$farm" "${model[@]}" --stats-interval-ms 0 --port "$port" --require-token "$token" \
-    --ca-file "$MPF_TMP/kubelet-ca.pem" --fault-nodes 500:node-00002 \
-    --ready-file "$MPF_TMP/farm-ready" >"$MPF_TMP/farm.log" 2>&1 &
-  MPF_PIDS+=("$!")
-  wait_for "[[ -f '$MPF_TMP/farm-ready' ]]" 20 && break
-done
-[[ -f "$MPF_TMP/farm-ready" ]] || fail "kubelet-farm did not start: $(cat "$MPF_TMP/farm.log")"
+start_farm "$farm" "${model[@]}" --stats-interval-ms 0 --require-token "$token" \
+  --ca-file "$MPF_TMP/kubelet-ca.pem" --fault-nodes 500:node-00002
 
 # The API server says every kubelet listens on the farm's port; metrics-server's own default (10250)
 # would find nothing there.

@@ -21,6 +21,21 @@ wait_for() {
   return 1
 }
 
+# start_farm BINARY ARGS...: starts kubelet-farm on a random free loopback port with ARGS (retrying on
+# a taken port) and sets `port`. Ready file $MPF_TMP/farm-ready, log $MPF_TMP/farm.log.
+start_farm() {
+  local binary=$1 attempt
+  shift
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 12000))
+    rm -f "$MPF_TMP/farm-ready"
+    "$binary" "$@" --port "$port" --ready-file "$MPF_TMP/farm-ready" >"$MPF_TMP/farm.log" 2>&1 &
+    MPF_PIDS+=("$!")
+    wait_for "[[ -f '$MPF_TMP/farm-ready' ]]" 20 && return 0
+  done
+  fail "kubelet-farm did not start: $(cat "$MPF_TMP/farm.log")"
+}
+
 MPF_PIDS=()
 MPF_TMP=$(mktemp -d)
 cleanup() {

@@ -11,17 +11,8 @@ apiserver=$build/bin/fake-apiserver
 token=metrics-api-e2e-token
 model=(--nodes 3 --pods-per-node 2 --seed 11)
 
-port=""
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 12000))
-  rm -f "$MPF_TMP/farm-ready"
-  "$farm" "${model[@]}" --stats-interval-ms 0 --port "$port" --require-token "$token" \
-    --ca-file "$MPF_TMP/kubelet-ca.pem" --ready-file "$MPF_TMP/farm-ready" \
-    --expect-file "$MPF_TMP/expect.json" >"$MPF_TMP/farm.log" 2>&1 &
-  MPF_PIDS+=("$!")
-  wait_for "[[ -f '$MPF_TMP/farm-ready' ]]" 20 && break
-done
-[[ -f "$MPF_TMP/farm-ready" ]] || fail "kubelet-farm did not start: $(cat "$MPF_TMP/farm.log")"
+start_farm "$farm" "${model[@]}" --stats-interval-ms 0 --require-token "$token" \
+  --ca-file "$MPF_TMP/kubelet-ca.pem" --expect-file "$MPF_TMP/expect.json"
 
 "$apiserver" "${model[@]}" --kubelet-port "$port" --token "$token" --kubeconfig-out "$MPF_TMP/kubeconfig" \
   --ca-file "$MPF_TMP/apiserver-ca.pem" --ready-file "$MPF_TMP/api-ready" >"$MPF_TMP/api.log" 2>&1 &

@@ -8,18 +8,8 @@ source "$src/tests/integration/lib.sh"
 bin=$build/bin/metrics-server
 farm=$build/bin/kubelet-farm
 
-port=""
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 12000))
-  rm -f "$MPF_TMP/ready"
-  "$farm" --nodes 5 --pods-per-node 6 --plain-http --stats-interval-ms 0 --port "$port" \
-    --fault-nodes hang:node-00004 --fault-nodes 500:node-00005 \
-    --ready-file "$MPF_TMP/ready" --expect-file "$MPF_TMP/expect.json" >"$MPF_TMP/farm.log" 2>&1 &
-  MPF_PIDS+=("$!")
-  wait_for "[[ -f '$MPF_TMP/ready' ]]" 20 && break
-  grep -q "listening on" "$MPF_TMP/farm.log" || fail "kubelet-farm did not start: $(cat "$MPF_TMP/farm.log")"
-done
-[[ -f "$MPF_TMP/ready" ]] || fail "kubelet-farm did not start"
+start_farm "$farm" --nodes 5 --pods-per-node 6 --plain-http --stats-interval-ms 0 \
+  --fault-nodes hang:node-00004 --fault-nodes 500:node-00005 --expect-file "$MPF_TMP/expect.json"
 
 nodes=""
 for i in 1 2 3 4 5; do nodes+="        - {name: node-0000$i, address: 127.1.0.$i}"$'\n'; done

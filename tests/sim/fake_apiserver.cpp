@@ -12,6 +12,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
@@ -55,6 +56,8 @@ constexpr auto kIdleTimeout = std::chrono::seconds(120);
 constexpr auto kWriteTimeout = std::chrono::seconds(120);
 constexpr size_t kMaxRequestBytes = 4 << 20;
 constexpr size_t kChunkBytes = 256 << 10;  // List and watch bodies go out in chunks of about this size.
+constexpr auto kProxyStepTimeout = std::chrono::seconds(10);  // Each step of a proxied request.
+constexpr size_t kMaxProxiedBytes = 256 << 20;
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -72,11 +75,13 @@ std::string json_string(std::string_view s) {
 
 struct Request {
   std::string method;
+  std::string target;  // As received: path and query, still escaped.
   std::string path;
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> params;  // Captured {segments} of the route pattern.
   std::string accept;
   std::string authorization;
+  std::string user_agent;
   std::string body;
 
   std::string q(const std::string& name) const {
@@ -192,12 +197,24 @@ struct WatchPlan {
   std::chrono::milliseconds timeout{0};
 };
 
+struct Response;
+
+// A request forwarded to an aggregated API server (--aggregate-metrics); the session awaits it.
+struct ProxyPlan {
+  std::string target;  // Path and query as received.
+  std::string accept;
+  std::string user_agent;
+  // Set: turns the backend's answer (or the 503 when unreachable) into the response sent.
+  std::function<Response(Response)> finish;
+};
+
 struct Response {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::shared_ptr<ListPlan> list;    // Set: a streamed list instead of `body`.
   std::shared_ptr<WatchPlan> watch;  // Set: a watch stream instead of `body`.
+  std::shared_ptr<ProxyPlan> proxy;  // Set: the backend's response instead of `body`.
 };
 
 std::string_view reason_phrase(unsigned status) {
@@ -212,6 +229,8 @@ std::string_view reason_phrase(unsigned status) {
     case 406: return "Not Acceptable";
     case 410: return "Gone";
     case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
     default: return "Unknown";
   }
@@ -344,11 +363,16 @@ std::vector<std::string> split_path(std::string_view path) {
   return segments;
 }
 
+// A last pattern segment "{...}" matches any number (also none) of remaining segments.
+constexpr std::string_view kRestSegment = "{...}";
+
 bool match_route(const std::vector<std::string>& pattern, const std::vector<std::string>& segments,
                  std::map<std::string, std::string>& params) {
-  if (pattern.size() != segments.size()) return false;
+  const bool rest = !pattern.empty() && pattern.back() == kRestSegment;
+  const size_t fixed = rest ? pattern.size() - 1 : pattern.size();
+  if (rest ? segments.size() < fixed : segments.size() != fixed) return false;
   std::map<std::string, std::string> captured;
-  for (size_t i = 0; i < pattern.size(); ++i) {
+  for (size_t i = 0; i < fixed; ++i) {
     const std::string& p = pattern[i];
     if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
       captured[p.substr(1, p.size() - 2)] = segments[i];
@@ -434,6 +458,15 @@ struct FakeApiServer::Impl {
     bool expired = false;
   };
   std::set<Watcher*> watchers;
+
+  // The aggregated metrics.k8s.io server (--aggregate-metrics), when given.
+  struct Backend {
+    bool tls = true;
+    std::string host;
+    std::string port;
+  };
+  std::optional<Backend> metrics_backend;
+  std::unique_ptr<ssl::context> backend_tls;
 
   std::unique_ptr<asio::io_context> io;
   std::unique_ptr<tcp::acceptor> acceptor;
@@ -615,6 +648,150 @@ struct FakeApiServer::Impl {
 
   static Response discovery_apis() { return json_response("{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}"); }
 
+  // ----- aggregation (--aggregate-metrics)
+
+  static Response proxy_to_backend(const Request& request, std::function<Response(Response)> finish) {
+    auto plan = std::make_shared<ProxyPlan>();
+    plan->target = request.target;
+    plan->accept = request.accept;
+    plan->user_agent = request.user_agent;
+    plan->finish = std::move(finish);
+    Response r;
+    r.proxy = std::move(plan);
+    return r;
+  }
+
+  // /apis: the group as the backend's /apis/metrics.k8s.io describes it (an APIGroup; its TypeMeta is
+  // ignored by clients as an item), else the versions metrics-server registers as APIServices. JSON
+  // only: aggregated discovery (as=APIGroupDiscoveryList) falls back to this legacy list in clients.
+  static Response aggregated_apis(const Request& request) {
+    Request group = request;
+    group.target = "/apis/metrics.k8s.io";
+    group.accept = "application/json";
+    return proxy_to_backend(group, [](Response backend) {
+      std::string_view body = backend.body;
+      while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
+      while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
+      const bool usable = backend.status == 200 && body.size() > 2 && body.front() == '{' &&
+                          body.find("\"APIGroup\"") != std::string_view::npos;
+      std::string out = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[";
+      if (usable) {
+        out += body;
+      } else {
+        out += "{\"name\":\"metrics.k8s.io\",\"versions\":["
+               "{\"groupVersion\":\"metrics.k8s.io/v1beta1\",\"version\":\"v1beta1\"},"
+               "{\"groupVersion\":\"metrics.k8s.io/v1\",\"version\":\"v1\"}],"
+               "\"preferredVersion\":{\"groupVersion\":\"metrics.k8s.io/v1beta1\",\"version\":\"v1beta1\"}}";
+      }
+      out += "]}";
+      return json_response(std::move(out));
+    });
+  }
+
+  static Response backend_unavailable() {
+    return status_response(503, "ServiceUnavailable", "the server is currently unable to handle the request");
+  }
+
+  // One request to the backend on a new connection (the aggregator keeps a pool; a test server need not).
+  // Never blocks the I/O thread: every step is awaited with its own deadline.
+  asio::awaitable<Response> fetch_from_backend(const ProxyPlan& plan) {
+    const Backend& backend = *metrics_backend;
+    error_code ec;
+    tcp::resolver resolver(*io);
+    const auto endpoints =
+        co_await resolver.async_resolve(backend.host, backend.port, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return backend_unavailable();
+    beast::tcp_stream tcp_stream(*io);
+    tcp_stream.expires_after(kProxyStepTimeout);
+    co_await tcp_stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return backend_unavailable();
+
+    http::request<http::empty_body> request{http::verb::get, plan.target, 11};
+    request.set(http::field::host, backend.host + ":" + backend.port);
+    if (!plan.accept.empty()) request.set(http::field::accept, plan.accept);
+    if (!plan.user_agent.empty()) request.set(http::field::user_agent, plan.user_agent);
+    request.keep_alive(false);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(kMaxProxiedBytes);
+    beast::flat_buffer buffer;
+    if (backend.tls) {
+      ssl::context* context = backend_context();
+      if (context == nullptr) co_return backend_unavailable();
+      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *context);
+      if (!options.aggregate_ca.empty()) stream.set_verify_callback(ssl::host_name_verification(backend.host));
+      error_code not_an_address;
+      asio::ip::make_address(backend.host, not_an_address);
+      if (not_an_address) SSL_set_tlsext_host_name(stream.native_handle(), backend.host.c_str());  // SNI for names only.
+      beast::get_lowest_layer(stream).expires_after(kProxyStepTimeout);
+      co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return backend_unavailable();
+      beast::get_lowest_layer(stream).expires_after(kProxyStepTimeout);
+      co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec) {
+        beast::get_lowest_layer(stream).expires_after(kProxyStepTimeout);
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
+    } else {
+      co_await http::async_write(tcp_stream, request, asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec) {
+        tcp_stream.expires_after(kProxyStepTimeout);
+        co_await http::async_read(tcp_stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
+    if (ec) co_return backend_unavailable();
+    auto& answer = parser.get();
+    Response r;
+    r.status = answer.result_int();
+    r.content_type = std::string(answer[http::field::content_type]);
+    if (r.content_type.empty()) r.content_type = "application/octet-stream";
+    r.body = std::move(answer.body());
+    co_return r;
+  }
+
+  Status configure_backend() {
+    if (options.aggregate_metrics.empty()) return Status::ok();
+    const std::string& url = options.aggregate_metrics;
+    Backend backend;
+    backend.tls = url.rfind("https://", 0) == 0;
+    std::string_view rest = std::string_view(url).substr(backend.tls ? 8 : 7);
+    rest = rest.substr(0, rest.find('/'));
+    const size_t colon = rest.rfind(':');
+    if (colon == std::string_view::npos || colon + 1 >= rest.size()) {
+      backend.host = std::string(rest);
+      backend.port = backend.tls ? "443" : "80";
+    } else {
+      backend.host = std::string(rest.substr(0, colon));
+      backend.port = std::string(rest.substr(colon + 1));
+    }
+    if (backend.host.size() > 2 && backend.host.front() == '[' && backend.host.back() == ']') {
+      backend.host = backend.host.substr(1, backend.host.size() - 2);
+    }
+    if (backend.host.empty()) return Status::invalid_argument("--aggregate-metrics " + url + ": no host");
+    metrics_backend = std::move(backend);
+    return Status::ok();
+  }
+
+  // The client context, made on first use: --aggregate-ca may be written by the backend after this
+  // server starts (metrics-server generates its certificate and needs this server to start). Until it
+  // can be read, proxied requests answer 503.
+  ssl::context* backend_context() {
+    if (backend_tls) return backend_tls.get();
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+    error_code ec;
+    if (options.aggregate_ca.empty()) {
+      ctx->set_verify_mode(ssl::verify_none, ec);
+    } else {
+      ctx->load_verify_file(options.aggregate_ca, ec);
+      if (!ec) ctx->set_verify_mode(ssl::verify_peer, ec);
+    }
+    if (ec) {
+      std::fprintf(stderr, "fake-apiserver: --aggregate-ca %s: %s\n", options.aggregate_ca.c_str(), ec.message().c_str());
+      return nullptr;
+    }
+    backend_tls = std::move(ctx);
+    return backend_tls.get();
+  }
+
   Response get_object(Kind kind, const Request& request, const std::string& key, const std::string& name) {
     auto& store = objects(kind);
     const auto it = store.find(key);
@@ -785,7 +962,13 @@ struct FakeApiServer::Impl {
     add_route("GET", "/version", [this](Request&) { return discovery_version(); });
     add_route("GET", "/api", [this](Request&) { return discovery_api(); });
     add_route("GET", "/api/v1", [](Request&) { return discovery_api_v1(); });
-    add_route("GET", "/apis", [](Request&) { return discovery_apis(); });
+    if (metrics_backend) {
+      add_route("GET", "/apis", [](Request& r) { return aggregated_apis(r); });
+      add_route("GET", std::string("/apis/metrics.k8s.io/") + std::string(kRestSegment),
+                [](Request& r) { return proxy_to_backend(r, nullptr); });
+    } else {
+      add_route("GET", "/apis", [](Request&) { return discovery_apis(); });
+    }
     for (const char* health : {"/healthz", "/readyz", "/livez"}) {
       add_route("GET", health, [](Request&) {
         Response r;
@@ -965,16 +1148,24 @@ struct FakeApiServer::Impl {
       const auto& message = parser.get();
       Request request;
       request.method = std::string(message.method_string());
+      request.target = std::string(message.target());
       parse_target(std::string_view(message.target().data(), message.target().size()), request);
       request.accept = std::string(message[http::field::accept]);
       request.authorization = std::string(message[http::field::authorization]);
+      request.user_agent = std::string(message[http::field::user_agent]);
       request.body = message.body();
       const bool keep_alive = message.keep_alive();
       Response response = dispatch(request);
+      const bool proxied = response.proxy != nullptr;
+      if (proxied) {
+        const std::shared_ptr<ProxyPlan> plan = std::move(response.proxy);
+        response = co_await fetch_from_backend(*plan);
+        if (plan->finish) response = plan->finish(std::move(response));
+      }
       if (options.log_requests) {
         std::fprintf(stderr, "fake-apiserver: %s %s -> %u%s\n", request.method.c_str(),
-                     std::string(message.target()).c_str(), response.status,
-                     response.watch ? " (watch)" : response.list ? " (list)" : "");
+                     request.target.c_str(), response.status,
+                     response.watch ? " (watch)" : response.list ? " (list)" : proxied ? " (proxied)" : "");
       }
       bool ok = true;
       if (response.watch) {
@@ -1098,6 +1289,7 @@ Result<std::unique_ptr<FakeApiServer>> FakeApiServer::create(const ApiServerOpti
     if (Status st = impl->make_certificates(); !st.is_ok()) return st;
   }
   if (Status st = impl->bind_listener(); !st.is_ok()) return st;
+  if (Status st = impl->configure_backend(); !st.is_ok()) return st;
   impl->build_routes();
   if (!options.kubeconfig_out.empty()) {
     KubeconfigSpec spec;

@@ -22,6 +22,9 @@
 //       Accept ...;as=PartialObjectMetadataList (lists) / as=PartialObjectMetadata (objects, watch events)
 //   POST /fake/rename-pods, /fake/delete-node?name=, /fake/touch-node?name=, /fake/expire-watches
 //       changes over time: bump the resourceVersion and emit watch events.
+//   GET /apis/metrics.k8s.io[/...] with --aggregate-metrics: proxied to that backend as the aggregation
+//       layer does (status, Content-Type and body as is; 503 when unreachable); /apis then lists the
+//       backend's APIGroup.
 // Routes are a table of (method, path pattern) -> handler (FakeApiServer::Impl::routes), so later
 // resources (TokenReview, SubjectAccessReview, ConfigMaps, an aggregation proxy) are rows, not rewrites.
 
@@ -47,6 +50,12 @@ struct ApiServerOptions {
   std::chrono::seconds default_watch_timeout{1800};    // Default: 30 min when the client sends no timeoutSeconds.
   bool handle_signals = true;         // SIGTERM/SIGINT stop run().
   bool log_requests = false;          // Default: false. true: one stderr line per request.
+  // Optional: https://HOST:PORT (or http://) of a metrics.k8s.io server; /apis/metrics.k8s.io/... is
+  // proxied to it, as kube-apiserver's aggregation layer does for an APIService.
+  std::string aggregate_metrics;
+  // Optional: CA (PEM file) verifying that backend, read on the first proxied request that finds it
+  // (the backend may write it later). Empty: not verified.
+  std::string aggregate_ca;
 };
 
 // Parses argv without argv[0] ("--flag value" or "--flag=value"); sets `help_requested` on --help.

@@ -36,6 +36,8 @@ const FlagTable<ApiServerOptions>& flags() {
       return st;
     });
     f.toggle("--log-requests", [](auto& o) { o.log_requests = true; });
+    f.text("--aggregate-metrics", &ApiServerOptions::aggregate_metrics);
+    f.text("--aggregate-ca", &ApiServerOptions::aggregate_ca);
     return f;
   }();
   return kFlags;
@@ -47,6 +49,13 @@ Result<ApiServerOptions> parse_apiserver_options(int argc, const char* const* ar
   ApiServerOptions options;
   if (Status st = flags().parse(argc, argv, options, help_requested); !st.is_ok()) return st;
   if (help_requested) return options;
+  const std::string& backend = options.aggregate_metrics;
+  if (!backend.empty() && backend.rfind("https://", 0) != 0 && backend.rfind("http://", 0) != 0) {
+    return Status::invalid_argument("--aggregate-metrics " + backend + ": want https://HOST:PORT or http://HOST:PORT");
+  }
+  if (!options.aggregate_ca.empty() && backend.empty()) {
+    return Status::invalid_argument("--aggregate-ca needs --aggregate-metrics");
+  }
   return options;
 }
 
@@ -58,7 +67,8 @@ serves with the same model flags) over HTTPS (default) or HTTP on one address. J
 offering protobuf or Table get the JSON fallback they also offer.
 
 Routes:
-  GET  /version /api /api/v1 /apis                   discovery (v1.33; no API groups yet)
+  GET  /version /api /api/v1 /apis                   discovery (v1.33; API groups: metrics.k8s.io
+                                                     with --aggregate-metrics, else none)
   GET  /api/v1/nodes[/NAME] /api/v1/namespaces[/NAME]
   GET  /api/v1/pods /api/v1/namespaces/NS/pods[/NAME]
        ?labelSelector=  (equality and set-based)
@@ -71,7 +81,8 @@ Routes:
   POST /fake/delete-node?name=NODE       delete a node and its pods (DELETED)
   POST /fake/touch-node?name=NODE        new heartbeat time on a node (MODIFIED)
   POST /fake/expire-watches              410 Expired to open watches; older resourceVersions expire
-  Errors are Status objects (401, 404, 400, 405, 410, 504).
+  GET  /apis/metrics.k8s.io[/...]        with --aggregate-metrics: proxied (path, query, Accept)
+  Errors are Status objects (401, 404, 400, 405, 410, 503, 504).
 
 Cluster (as kubelet-farm):
   --nodes N                    simulated nodes (default 3)
@@ -95,6 +106,14 @@ Serving:
   --bookmark-interval-ms MS    BOOKMARK period on watches with allowWatchBookmarks=true (default 60000)
   --default-watch-timeout-s S  watch length without timeoutSeconds (default 1800)
   --log-requests               one line per request on stderr
+
+Aggregation (as kube-apiserver for an APIService of metrics-server):
+  --aggregate-metrics URL      https://HOST:PORT (or http://) serving metrics.k8s.io: /apis lists the
+                               group as the backend's /apis/metrics.k8s.io describes it (v1beta1
+                               preferred + v1 when unreachable), and GET /apis/metrics.k8s.io[/...] is
+                               proxied (status, Content-Type, body as is; 503 Status when unreachable)
+  --aggregate-ca FILE          CA (PEM) verifying the backend's certificate (default: not verified);
+                               read when first needed, so the backend may write it after start
 
 Files and lifecycle:
   --ready-file PATH            written once serving: pid=, port=, url=

@@ -261,6 +261,42 @@ TEST(FakeApiServerTest, ServesDiscoveryDocuments) {
   EXPECT_EQ(call(t, "/api/v1/nodes", "", "POST").status, 405u);
 }
 
+// --aggregate-metrics: /apis/metrics.k8s.io/... is proxied as is (status, body); an unreachable backend
+// answers 503 as kube-apiserver's aggregator does, and /apis lists the group either way. (kubectl top
+// through metrics-server: tests/integration/kubectl_top_test.sh.)
+TEST(FakeApiServerTest, AggregatesMetricsApiBackend) {
+  InProcess backend(small_cluster());
+  ASSERT_TRUE(backend);
+  ApiServerOptions options = small_cluster();
+  options.aggregate_metrics = "http://127.0.0.1:" + std::to_string(backend->port());
+  InProcess server(options);
+  ASSERT_TRUE(server);
+  const std::string path = "/apis/metrics.k8s.io/v1beta1/nodes?labelSelector=a%3Db";
+  const HttpResult direct = call(backend.target(), path);
+  const HttpResult proxied = call(server.target(), path);
+  EXPECT_EQ(proxied.status, direct.status);
+  EXPECT_EQ(proxied.body, direct.body);
+  EXPECT_EQ(call(server.target(), "/apis/metrics.k8s.io").status, 404u);  // This backend serves no group.
+  auto apis = parse(call(server.target(), "/apis").body);
+  ASSERT_TRUE(apis["groups"].IsArray());
+  ASSERT_EQ(apis["groups"].Size(), 1u);
+  EXPECT_STREQ(apis["groups"][0]["name"].GetString(), "metrics.k8s.io");
+  EXPECT_STREQ(apis["groups"][0]["preferredVersion"]["version"].GetString(), "v1beta1");
+  EXPECT_EQ(call(server.target(), "/api/v1/nodes").status, 200u);  // Not proxied.
+
+  ApiServerOptions gone = small_cluster();
+  gone.aggregate_metrics = "https://127.0.0.1:1";
+  InProcess unreachable(gone);
+  ASSERT_TRUE(unreachable);
+  const HttpResult failed = call(unreachable.target(), "/apis/metrics.k8s.io/v1beta1/pods");
+  EXPECT_EQ(failed.status, 503u);
+  auto status = parse(failed.body);
+  EXPECT_STREQ(status["kind"].GetString(), "Status");
+  EXPECT_STREQ(status["reason"].GetString(), "ServiceUnavailable");
+  EXPECT_STREQ(status["message"].GetString(), "the server is currently unable to handle the request");
+  EXPECT_EQ(parse(call(unreachable.target(), "/apis").body)["groups"].Size(), 1u);
+}
+
 TEST(FakeApiServerTest, ListsMatchTheModel) {
   InProcess server(small_cluster());
   ASSERT_TRUE(server);
@@ -620,6 +656,9 @@ TEST(FakeApiServerProcessTest, HelpAndBadFlags) {
   EXPECT_EQ(help.status, 0);
   EXPECT_NE(help.output.find("--kubeconfig-out"), std::string::npos);
   EXPECT_EQ(run(std::string(MPF_FAKE_APISERVER_BINARY) + " --bogus").status, 2);
+  EXPECT_NE(help.output.find("--aggregate-metrics"), std::string::npos);
+  EXPECT_NE(run(std::string(MPF_FAKE_APISERVER_BINARY) + " --aggregate-metrics 127.0.0.1:443").status, 0);
+  EXPECT_NE(run(std::string(MPF_FAKE_APISERVER_BINARY) + " --aggregate-ca ca.pem").status, 0);
 }
 
 TEST(FakeApiServerProcessTest, RealKubectlReadsTheModel) {

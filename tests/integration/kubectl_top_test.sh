@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# The real `kubectl top` through the aggregation layer: kubelet-farm -> metrics-server (kubelet_resource ->
+# rates -> metrics_api) <- fake-apiserver --aggregate-metrics <- kubectl top, for every kubectl found
+# (`kubectl` on PATH and kubectl.1.27 ... kubectl.1.33 beside it). Every node and pod must be printed
+# with the farm's usage as kubectl rounds it: CPU MilliValue() (nanocores rounded up to millicores) + "m",
+# memory Value()/2^20 + "Mi" (kubectl's metricsutil/metrics_printer.go).
+build=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+source "$src/tests/integration/lib.sh"
+bin=$build/bin/metrics-server
+farm=$build/bin/kubelet-farm
+apiserver=$build/bin/fake-apiserver
+token=kubectl-top-token
+model=(--nodes 3 --pods-per-node 4 --seed 23)
+command -v kubectl >/dev/null || fail "no kubectl on PATH"
+command -v python3 >/dev/null || fail "python3 is needed to check kubectl's tables"
+
+start_farm "$farm" "${model[@]}" --stats-interval-ms 0 --require-token "$token" \
+  --ca-file "$MPF_TMP/kubelet-ca.pem" --expect-file "$MPF_TMP/expect.json"
+
+# metrics-server's port is chosen here so that the fake apiserver can be told where to proxy; both
+# start together (metrics-server reads nodes from the apiserver, the apiserver proxies to it).
+api_port=""
+apiserver_port=""
+ms_pid=""
+for attempt in 1 2 3 4 5; do
+  api_port=$((20000 + RANDOM % 12000))
+  apiserver_port=$((20000 + RANDOM % 12000))
+  rm -f "$MPF_TMP/api-ready"
+  "$apiserver" "${model[@]}" --port "$apiserver_port" --kubelet-port "$port" --token "$token" \
+    --kubeconfig-out "$MPF_TMP/kubeconfig" --ready-file "$MPF_TMP/api-ready" --log-requests \
+    --aggregate-metrics "https://127.0.0.1:$api_port" --aggregate-ca "$MPF_TMP/certs/apiserver.crt" \
+    >"$MPF_TMP/api.log" 2>&1 &
+  api_pid=$!
+  MPF_PIDS+=("$api_pid")
+  if ! wait_for "[[ -f '$MPF_TMP/api-ready' ]]" 20; then
+    kill "$api_pid" 2>/dev/null || true
+    continue
+  fi
+  cat >"$MPF_TMP/config.yaml" <<YAML
+global: {resolution: 1s, scrape_timeout: 700ms, max_jitter: 0s}
+sources:
+  - plugin: kubelet_resource
+    options:
+      kubeconfig: $MPF_TMP/kubeconfig
+      use_node_status_port: true
+      preferred_address_types: [InternalIP]
+      ca_file: $MPF_TMP/kubelet-ca.pem
+processors: [{plugin: rates}]
+sinks:
+  - plugin: metrics_api
+    options:
+      bind_address: 127.0.0.1
+      secure_port: $api_port
+      cert_dir: $MPF_TMP/certs
+      kubeconfig: $MPF_TMP/kubeconfig
+YAML
+  "$bin" --config "$MPF_TMP/config.yaml" >"$MPF_TMP/out.txt" 2>"$MPF_TMP/log.txt" &
+  ms_pid=$!
+  MPF_PIDS+=("$ms_pid")
+  wait_for "grep -q 'Serving the Metrics API' '$MPF_TMP/log.txt'" 20 && break
+  kill "$ms_pid" "$api_pid" 2>/dev/null || true
+done
+grep -q 'Serving the Metrics API' "$MPF_TMP/log.txt" || fail "metrics_api did not serve: $(tail -5 "$MPF_TMP/log.txt")"
+
+export HOME=$MPF_TMP  # kubectl's discovery cache stays in the test's directory
+kc=(--kubeconfig "$MPF_TMP/kubeconfig")
+npods=$(python3 -c 'import json,sys; print(sum(len(n["pods"]) for n in json.load(open(sys.argv[1]))["nodes"]))' \
+  "$MPF_TMP/expect.json")
+raw() { kubectl "${kc[@]}" get --raw "$1" 2>&1; }
+wait_for "[[ \$(kubectl --kubeconfig '$MPF_TMP/kubeconfig' get --raw /apis/metrics.k8s.io/v1beta1/nodes | grep -o '\"name\":\"node-' | wc -l) == 3 ]]" 30 \
+  || fail "not every node listed through the aggregator: $(raw /apis/metrics.k8s.io/v1beta1/nodes) $(tail -5 "$MPF_TMP/api.log")"
+wait_for "[[ \$(kubectl --kubeconfig '$MPF_TMP/kubeconfig' get --raw /apis/metrics.k8s.io/v1beta1/pods | grep -o '\"containers\":\\[' | wc -l) == $npods ]]" 30 \
+  || fail "not every pod listed through the aggregator: $(raw /apis/metrics.k8s.io/v1beta1/pods)"
+pass "the aggregator proxies /apis/metrics.k8s.io/v1beta1/{nodes,pods}"
+kubectl "${kc[@]}" get pods -A -o json >"$MPF_TMP/pods.json" || fail "kubectl get pods failed"
+
+cat >"$MPF_TMP/check.py" <<'PY'
+import json, sys
+
+NANO_PER_MILLI = 1000000
+TOLERANCE = 1000  # nanocores per container: the metrics_api's rates against the farm's (1 µcore).
+
+def milli_up(nanocores):
+    return -(-nanocores // NANO_PER_MILLI)
+
+def cpu_ok(text, nanocores, containers):
+    if not text.endswith("m"):
+        return False
+    got = int(text[:-1])
+    return milli_up(nanocores - TOLERANCE * containers) <= got <= milli_up(nanocores + TOLERANCE * containers)
+
+def mem_text(memory_bytes):
+    return "%dMi" % (memory_bytes // (1 << 20))
+
+def table(path):
+    lines = [l.split() for l in open(path).read().splitlines() if l.strip()]
+    if not lines:
+        sys.exit("empty output")
+    return lines[0], lines[1:]
+
+def want(cond, message):
+    if not cond:
+        sys.exit(message)
+
+mode, expect_path, pods_path, out_path = sys.argv[1:5]
+args = sys.argv[5:]
+expect = json.load(open(expect_path))
+labels = {(p["metadata"]["namespace"], p["metadata"]["name"]): p["metadata"].get("labels", {})
+          for p in json.load(open(pods_path))["items"]}
+nodes = {n["name"]: n for n in expect["nodes"]}
+pods = {(p["namespace"], p["name"]): p for n in expect["nodes"] for p in n["pods"]}
+head, rows = table(out_path)
+
+if mode.startswith("node"):
+    want(head[:3] == ["NAME", "CPU(cores)", "MEMORY(bytes)"] or head[:2] == ["NAME", "CPU(cores)"],
+         "node header: %s" % head)
+    want("CPU(cores)" in head and "MEMORY(bytes)" in head, "node header: %s" % head)
+    cpu_col, mem_col = head.index("CPU(cores)"), head.index("MEMORY(bytes)")
+    names = [r[0] for r in rows]
+    wanted = [args[0]] if mode == "node-one" else sorted(nodes)
+    want(sorted(names) == sorted(wanted), "nodes printed %s, want %s" % (names, wanted))
+    for r in rows:
+        n = nodes[r[0]]
+        want(cpu_ok(r[cpu_col], n["cpu_nanocores"], 1),
+             "%s cpu %s, farm's %d nanocores -> %dm" % (r[0], r[cpu_col], n["cpu_nanocores"], milli_up(n["cpu_nanocores"])))
+        want(r[mem_col] == mem_text(n["memory_bytes"]),
+             "%s memory %s, farm's %d bytes -> %s" % (r[0], r[mem_col], n["memory_bytes"], mem_text(n["memory_bytes"])))
+    if mode == "node-sorted":
+        cpus = [int(r[cpu_col][:-1]) for r in rows]
+        want(cpus == sorted(cpus, reverse=True), "--sort-by=cpu not descending: %s" % cpus)
+elif mode in ("pod-all", "pod-selected"):
+    want(head[:4] == ["NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)"], "pod header: %s" % head)
+    printed = sorted((r[0], r[1]) for r in rows)
+    if mode == "pod-all":
+        wanted = sorted(pods)
+    else:
+        key, value = args[0].split("=", 1)
+        wanted = sorted(k for k in pods if labels.get(k, {}).get(key) == value)
+        want(0 < len(wanted) < len(pods), "selector %s selects %d of %d pods" % (args[0], len(wanted), len(pods)))
+    want(printed == wanted, "pods printed %s, want %s" % (printed, wanted))
+    for r in rows:
+        p = pods[(r[0], r[1])]
+        n = len(p["containers"])
+        want(cpu_ok(r[2], p["cpu_nanocores"], n), "%s/%s cpu %s, farm's %d nanocores" % (r[0], r[1], r[2], p["cpu_nanocores"]))
+        want(r[3] == mem_text(p["memory_bytes"]), "%s/%s memory %s, farm's %d bytes" % (r[0], r[1], r[3], p["memory_bytes"]))
+elif mode == "containers":
+    namespace = args[0]
+    want(head[:4] == ["POD", "NAME", "CPU(cores)", "MEMORY(bytes)"], "container header: %s" % head)
+    wanted = sorted((k[1], c["name"]) for k, p in pods.items() if k[0] == namespace for c in p["containers"])
+    printed = sorted((r[0], r[1]) for r in rows)
+    want(printed == wanted, "containers printed %s, want %s" % (printed, wanted))
+    for r in rows:
+        c = next(c for c in pods[(namespace, r[0])]["containers"] if c["name"] == r[1])
+        want(cpu_ok(r[2], c["cpu_nanocores"], 1), "%s/%s cpu %s, farm's %d nanocores" % (r[0], r[1], r[2], c["cpu_nanocores"]))
+        want(r[3] == mem_text(c["memory_bytes"]), "%s/%s memory %s, farm's %d bytes" % (r[0], r[1], r[3], c["memory_bytes"]))
+else:
+    sys.exit("unknown mode " + mode)
+PY
+
+namespace=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nodes"][0]["pods"][0]["namespace"])' "$MPF_TMP/expect.json")
+app=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["metadata"]["labels"]["app"])' "$MPF_TMP/pods.json")
+[[ -n "$namespace" && -n "$app" ]] || fail "no namespace or app label to test with"
+
+kubectls=("$(command -v kubectl)")
+dir=$(dirname "$(readlink -f "$(command -v kubectl)")")
+for minor in 27 28 29 30 31 32 33; do
+  [[ -x "$dir/kubectl.1.$minor" ]] && kubectls+=("$dir/kubectl.1.$minor")
+done
+
+# run_top <kubectl> <check mode> <check args...> -- <top args...>
+run_top() {
+  local k=$1 mode=$2 check_args=() top_args
+  shift 2
+  while [[ $1 != -- ]]; do check_args+=("$1"); shift; done
+  shift
+  top_args=("$@")
+  rm -rf "$MPF_TMP/.kube"
+  "$k" "${kc[@]}" top "${top_args[@]}" >"$MPF_TMP/top.txt" 2>"$MPF_TMP/top.err" \
+    || fail "$k top ${top_args[*]} exited $?: $(cat "$MPF_TMP/top.err")"
+  python3 "$MPF_TMP/check.py" "$mode" "$MPF_TMP/expect.json" "$MPF_TMP/pods.json" "$MPF_TMP/top.txt" \
+    "${check_args[@]}" 2>"$MPF_TMP/check.err" \
+    || fail "$k top ${top_args[*]}: $(cat "$MPF_TMP/check.err")
+$(cat "$MPF_TMP/top.txt")"
+}
+
+passed=()
+for k in "${kubectls[@]}"; do
+  version=$("$k" version --client -o json 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"])' || echo unknown)
+  run_top "$k" node -- node
+  run_top "$k" node-one node-00001 -- node node-00001
+  run_top "$k" pod-all -- pod -A
+  run_top "$k" containers "$namespace" -- pod -n "$namespace" --containers
+  run_top "$k" pod-selected "app=$app" -- pod -A -l "app=$app"
+  run_top "$k" node-sorted -- node --sort-by=cpu
+  passed+=("$(basename "$k") ($version)")
+  pass "$(basename "$k") $version: top node, node NAME, pod -A, pod -n --containers, pod -l, node --sort-by=cpu"
+done
+echo "kubectl versions that passed: ${passed[*]}"
+
+# The aggregator's answer when metrics-server is gone: 503 as kube-apiserver gives it.
+kill -TERM "$ms_pid"
+wait "$ms_pid" || fail "metrics-server did not exit 0 on SIGTERM"
+out=$(kubectl "${kc[@]}" top node 2>&1) && fail "kubectl top node succeeded without metrics-server: $out"
+expect_contains "kubectl top without metrics-server" "$out" "the server is currently unable to handle the request"
+pass "metrics-server down: 503 ServiceUnavailable through the aggregator"
