@@ -154,6 +154,36 @@ elif mode == "containers":
         c = next(c for c in pods[(namespace, r[0])]["containers"] if c["name"] == r[1])
         want(cpu_ok(r[2], c["cpu_nanocores"], 1), "%s/%s cpu %s, farm's %d nanocores" % (r[0], r[1], r[2], c["cpu_nanocores"]))
         want(r[3] == mem_text(c["memory_bytes"]), "%s/%s memory %s, farm's %d bytes" % (r[0], r[1], r[3], c["memory_bytes"]))
+elif mode in ("get-nodes", "get-pods"):
+    # `kubectl get nodemetrics` / `get podmetrics -A`: the server's Table printed as is, column names
+    # upper-cased; cells are the exact quantities the API serves (pods: the containers' sums).
+    def quantity(text):
+        for suffix, scale in (("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("n", 1), ("u", 1000),
+                              ("m", 1000000), ("k", 1000 * 10**9)):
+            if text.endswith(suffix):
+                return int(text[:-len(suffix)]) * scale
+        return int(text) * 10**9
+    def memory(text):
+        for suffix, scale in (("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("k", 1000)):
+            if text.endswith(suffix):
+                return int(text[:-len(suffix)]) * scale
+        return int(text)
+    if mode == "get-nodes":
+        want(head == ["NAME", "CPU", "MEMORY", "WINDOW"], "nodemetrics header: %s" % head)
+        printed = sorted(r[0] for r in rows)
+        want(printed == sorted(nodes), "nodemetrics printed %s, want %s" % (printed, sorted(nodes)))
+        items = [(nodes[r[0]], r[1], r[2], r[3], 1) for r in rows]
+    else:
+        want(head == ["NAMESPACE", "NAME", "CPU", "MEMORY", "WINDOW"], "podmetrics header: %s" % head)
+        printed = sorted((r[0], r[1]) for r in rows)
+        want(printed == sorted(pods), "podmetrics printed %s, want %s" % (printed, sorted(pods)))
+        items = [(pods[(r[0], r[1])], r[2], r[3], r[4], len(pods[(r[0], r[1])]["containers"])) for r in rows]
+    for item, cpu, mem, window, n in items:
+        got = quantity(cpu)
+        want(abs(got - item["cpu_nanocores"]) <= TOLERANCE * n,
+             "cpu cell %s = %d nanocores, farm's %d" % (cpu, got, item["cpu_nanocores"]))
+        want(memory(mem) == item["memory_bytes"], "memory cell %s, farm's %d bytes" % (mem, item["memory_bytes"]))
+        want(window.endswith("s"), "window cell %s" % window)
 else:
     sys.exit("unknown mode " + mode)
 PY
@@ -184,6 +214,18 @@ run_top() {
 $(cat "$MPF_TMP/top.txt")"
 }
 
+# run_get <kubectl> <check mode> -- <get args...>: kubectl get on the metrics resources (Table output).
+run_get() {
+  local k=$1 mode=$2
+  shift 3
+  rm -rf "$MPF_TMP/.kube"
+  "$k" "${kc[@]}" get "$@" >"$MPF_TMP/get.txt" 2>"$MPF_TMP/get.err" \
+    || fail "$k get $* exited $?: $(cat "$MPF_TMP/get.err")"
+  python3 "$MPF_TMP/check.py" "$mode" "$MPF_TMP/expect.json" "$MPF_TMP/pods.json" "$MPF_TMP/get.txt" \
+    2>"$MPF_TMP/check.err" || fail "$k get $*: $(cat "$MPF_TMP/check.err")
+$(cat "$MPF_TMP/get.txt")"
+}
+
 passed=()
 for k in "${kubectls[@]}"; do
   version=$("$k" version --client -o json 2>/dev/null |
@@ -194,8 +236,10 @@ for k in "${kubectls[@]}"; do
   run_top "$k" containers "$namespace" -- pod -n "$namespace" --containers
   run_top "$k" pod-selected "app=$app" -- pod -A -l "app=$app"
   run_top "$k" node-sorted -- node --sort-by=cpu
+  run_get "$k" get-nodes -- nodemetrics
+  run_get "$k" get-pods -- podmetrics -A
   passed+=("$(basename "$k") ($version)")
-  pass "$(basename "$k") $version: top node, node NAME, pod -A, pod -n --containers, pod -l, node --sort-by=cpu"
+  pass "$(basename "$k") $version: top node, node NAME, pod -A, pod -n --containers, pod -l, node --sort-by=cpu, get nodemetrics, get podmetrics -A"
 done
 echo "kubectl versions that passed: ${passed[*]}"
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "metrics_api/metrics_objects.h"
 #include "metrics_api/request_query.h"
 #include "metrics_api/status_document.h"
+#include "metrics_api/table_document.h"
 
 namespace mpf::api::metrics {
 namespace {
@@ -136,7 +139,13 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
     error.has_details = true;
     return fail(response, error, pretty);
   }
-  if (!accepts_json(request.header("Accept"))) return fail(response, not_acceptable(), pretty);
+  const std::optional<ResponseShape> shape = negotiate_response(request.header("Accept"));
+  if (!shape) return fail(response, not_acceptable(), pretty);
+
+  // Discovery documents have no Table form.
+  if (route.kind <= Route::kResourceList && *shape != ResponseShape::kJson) {
+    return fail(response, not_acceptable(), pretty);
+  }
 
   const std::array<std::string_view, 2> versions =
       preferred_version_ == kV1 ? std::array{kV1, kV1beta1} : std::array{kV1beta1, kV1};
@@ -166,6 +175,23 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
   static const Snapshot kNoMetrics;
   const Snapshot& s = state.metrics ? *state.metrics : kNoMetrics;
   const ClusterSnapshot& cluster = *state.cluster;
+  // A Table's rows: includeObject is checked only when there is a row to fill, as in the apiserver.
+  const bool table = *shape != ResponseShape::kJson;
+  TableOptions table_options;
+  table_options.table_api_version =
+      *shape == ResponseShape::kTableV1beta1 ? kTableApiVersionV1beta1 : kTableApiVersionV1;
+  table_options.object_api_version = api_version;
+  auto bad_include_object = [&](std::size_t rows) {
+    if (!table || rows == 0) return false;
+    StatusError error;
+    std::optional<IncludeObject> include = parse_include_object(query.include_object, error);
+    if (!include) {
+      fail(response, error, pretty);
+      return true;
+    }
+    table_options.include_object = *include;
+    return false;
+  };
 
   switch (route.kind) {
     case Route::kNodeList: {
@@ -179,7 +205,9 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
         }
         items.push_back(node_item(s, node, *meta, show_swap_));
       }
+      if (bad_include_object(items.size())) return;
       Body body(response, pretty);
+      if (table) return write_node_metrics_table(body.writer(), items, now_ns, table_options);
       return write_node_metrics_list(body.writer(), items, now_ns, api_version);
     }
     case Route::kNodeGet: {
@@ -188,8 +216,11 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
       // metrics-server never scrapes a node outside --node-selector, so it has no metrics for it.
       const NodeMetrics* node = node_selector_.matches(meta->labels) ? find_node_metrics(s, route.name) : nullptr;
       if (node == nullptr) return fail(response, node_metrics_not_found(route.name), pretty);
+      if (bad_include_object(1)) return;
+      const NodeMetricsItem item = node_item(s, *node, *meta, show_swap_);
       Body body(response, pretty);
-      return write_node_metrics(body.writer(), node_item(s, *node, *meta, show_swap_), now_ns, true, api_version);
+      if (table) return write_node_metrics_table(body.writer(), std::span(&item, 1), now_ns, table_options);
+      return write_node_metrics(body.writer(), item, now_ns, true, api_version);
     }
     case Route::kPodList: {
       std::vector<ContainerItem> containers;
@@ -202,7 +233,9 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
         if (meta == nullptr || !query.labels.matches(meta->labels) || !query.fields_match(meta->name, ns)) continue;
         items.push_back(pod_item(s, pod, *meta, containers, show_swap_));
       }
+      if (bad_include_object(items.size())) return;
       Body body(response, pretty);
+      if (table) return write_pod_metrics_table(body.writer(), items, now_ns, table_options);
       return write_pod_metrics_list(body.writer(), items, now_ns, api_version);
     }
     case Route::kPodGet: {
@@ -212,8 +245,11 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
       if (pod == nullptr) return fail(response, pod_metrics_not_found(route.namespace_name, route.name), pretty);
       std::vector<ContainerItem> containers;
       containers.reserve(pod->container_count);
+      if (bad_include_object(1)) return;
+      const PodMetricsItem item = pod_item(s, *pod, *meta, containers, show_swap_);
       Body body(response, pretty);
-      return write_pod_metrics(body.writer(), pod_item(s, *pod, *meta, containers, show_swap_), now_ns, true, api_version);
+      if (table) return write_pod_metrics_table(body.writer(), std::span(&item, 1), now_ns, table_options);
+      return write_pod_metrics(body.writer(), item, now_ns, true, api_version);
     }
     default: return fail(response, unknown_path(), pretty);
   }

@@ -53,6 +53,11 @@ void JsonWriter::string(std::string_view value) {
   append_json_string(out_, value);
 }
 
+void JsonWriter::null() {
+  before_value();
+  out_ += "null";
+}
+
 std::string& JsonWriter::begin_raw_string() {
   before_value();
   out_ += '"';

@@ -37,6 +37,8 @@ class JsonWriter {
   void int64(std::int64_t value);
   void uint64(std::uint64_t value);
   void boolean(bool value);
+  /// JSON null, as Go writes a nil slice or pointer without omitempty.
+  void null();
 
   /// Shorthand for key(name) + string(value).
   void member(std::string_view name, std::string_view value) {

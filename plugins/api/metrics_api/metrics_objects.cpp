@@ -36,23 +36,6 @@ void write_type_meta(JsonWriter& w, std::string_view kind, std::string_view api_
   w.member("apiVersion", api_version);
 }
 
-// ObjectMeta in Go field order: name, namespace, ..., creationTimestamp, ..., labels.
-void write_object_meta(JsonWriter& w, std::string_view namespace_name, std::string_view name,
-                       const Labels* labels, std::int64_t now_ns) {
-  w.key("metadata");
-  w.begin_object();
-  w.member("name", name);
-  if (!namespace_name.empty()) w.member("namespace", namespace_name);
-  time_member(w, "creationTimestamp", now_ns);
-  if (labels != nullptr && !labels->empty()) {
-    w.key("labels");
-    w.begin_object();
-    for (const auto& [key, value] : *labels) w.member(key, value);
-    w.end_object();
-  }
-  w.end_object();
-}
-
 void write_sample_window(JsonWriter& w, std::int64_t timestamp_ns, std::int64_t window_ns) {
   time_member(w, "timestamp", timestamp_ns);
   w.member("window", go_duration(window_ns));
@@ -68,6 +51,22 @@ void write_list_head(JsonWriter& w, std::string_view kind, std::string_view api_
 }
 
 }  // namespace
+
+void write_object_meta(JsonWriter& w, std::string_view namespace_name, std::string_view name,
+                       const Labels* labels, std::int64_t now_ns) {
+  w.key("metadata");
+  w.begin_object();
+  w.member("name", name);
+  if (!namespace_name.empty()) w.member("namespace", namespace_name);
+  time_member(w, "creationTimestamp", now_ns);
+  if (labels != nullptr && !labels->empty()) {
+    w.key("labels");
+    w.begin_object();
+    for (const auto& [key, value] : *labels) w.member(key, value);
+    w.end_object();
+  }
+  w.end_object();
+}
 
 void write_node_metrics(JsonWriter& w, const NodeMetricsItem& node, std::int64_t now_ns, bool top_level,
                         std::string_view api_version) {

@@ -50,6 +50,11 @@ struct PodMetricsItem {
   std::span<const ContainerItem> containers;  // empty is written as [] (never null)
 };
 
+/// ObjectMeta as metrics-server fills it, in Go field order: "metadata": {name, namespace (pods
+/// only), creationTimestamp (the request time), labels (omitted when empty)}. Written as a member.
+void write_object_meta(JsonWriter& w, std::string_view namespace_name, std::string_view name, const Labels* labels,
+                       std::int64_t now_ns);
+
 /// One NodeMetrics. `now_ns` is the request time, which metrics-server reports as
 /// metadata.creationTimestamp. `top_level` adds kind/apiVersion (list items carry no TypeMeta).
 void write_node_metrics(JsonWriter& w, const NodeMetricsItem& node, std::int64_t now_ns, bool top_level,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace mpf::api::metrics {
 namespace {
@@ -111,6 +112,8 @@ std::optional<StatusError> parse_request_query(const ServerRequest& request, Req
         return error;
       }
       out.labels = std::move(selector).value();
+    } else if (key == "includeObject") {
+      out.include_object = std::move(value);
     } else if (key == "fieldSelector") {
       out.fields.clear();
       if (auto error = parse_field_selector(value, out.fields)) return error;
@@ -119,22 +122,75 @@ std::optional<StatusError> parse_request_query(const ServerRequest& request, Req
   return std::nullopt;
 }
 
-bool accepts_json(std::string_view accept) {
-  if (trim(accept).empty()) return true;
+std::optional<ResponseShape> negotiate_response(std::string_view accept) {
+  struct Clause {
+    std::string type;
+    std::string subtype;
+    double q = 1.0;
+    std::string as, group, version;
+  };
+  std::vector<Clause> clauses;
   while (!accept.empty()) {
     std::size_t comma = accept.find(',');
     std::string_view range = accept.substr(0, comma);
     accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
     std::size_t semi = range.find(';');
     std::string type(trim(range.substr(0, semi)));
+    if (type.empty()) continue;
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (type != "application/json" && type != "application/*" && type != "*/*") continue;
-    // A parameter asking for another object shape (as=Table) is a different representation.
-    std::string_view params = semi == std::string_view::npos ? std::string_view() : range.substr(semi);
-    if (params.find("as=") == std::string_view::npos) return true;
+    Clause clause;
+    std::size_t slash = type.find('/');
+    clause.type = type.substr(0, slash);
+    clause.subtype = slash == std::string::npos ? "*" : type.substr(slash + 1);
+    std::string_view params = semi == std::string_view::npos ? std::string_view() : range.substr(semi + 1);
+    while (!params.empty()) {
+      std::size_t next = params.find(';');
+      std::string_view param = params.substr(0, next);
+      params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
+      std::size_t eq = param.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::string_view key = trim(param.substr(0, eq));
+      std::string value(trim(param.substr(eq + 1)));
+      if (key == "q") clause.q = std::atof(value.c_str());
+      else if (key == "as") clause.as = std::move(value);
+      else if (key == "g") clause.group = std::move(value);
+      else if (key == "v") clause.version = std::move(value);
+    }
+    clauses.push_back(std::move(clause));
   }
-  return false;
+  if (clauses.empty()) return ResponseShape::kJson;
+  // goautoneg's order; Go's sort.Sort is an insertion sort (stable) for lists this short.
+  std::stable_sort(clauses.begin(), clauses.end(), [](const Clause& a, const Clause& b) {
+    if (a.q != b.q) return a.q > b.q;
+    if (a.type != "*" && b.type == "*") return true;
+    return a.subtype != "*" && b.subtype == "*" && a.type == b.type;
+  });
+  for (const Clause& c : clauses) {
+    const bool json = (c.type == "application" && (c.subtype == "json" || c.subtype == "*")) ||
+                      (c.type == "*" && c.subtype == "*");
+    if (!json) continue;
+    if (c.as.empty() && c.group.empty() && c.version.empty()) return ResponseShape::kJson;
+    if (c.as != "Table" || c.group != "meta.k8s.io") continue;
+    if (c.version == "v1") return ResponseShape::kTableV1;
+    if (c.version == "v1beta1") return ResponseShape::kTableV1beta1;
+  }
+  return std::nullopt;
 }
+
+std::optional<IncludeObject> parse_include_object(std::string_view value, StatusError& error) {
+  if (value.empty() || value == "Metadata") return IncludeObject::kMetadata;
+  if (value == "None") return IncludeObject::kNone;
+  if (value == "Object") return IncludeObject::kObject;
+  error = StatusError();
+  error.code = 400;
+  error.reason = "BadRequest";
+  std::string quoted;
+  append_json_string(quoted, value);  // Go's %q; the same for the printable ASCII a client sends
+  error.message = "unrecognized includeObject value: " + quoted;
+  return std::nullopt;
+}
+
+bool accepts_json(std::string_view accept) { return negotiate_response(accept) == ResponseShape::kJson; }
 
 StatusError not_acceptable() {
   StatusError error;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "metrics_api/status_document.h"
+#include "metrics_api/table_document.h"
 #include "mpf/sdk/http_server.h"
 #include "mpf/sdk/label_selector.h"
 
@@ -29,6 +30,9 @@ struct RequestQuery {
   bool watch = false;
   /// ?pretty=true, or a User-Agent the apiserver pretty-prints for (curl, Wget, browsers).
   bool pretty = false;
+  /// ?includeObject= as given ("" when absent). Checked only when a Table is written, as the
+  /// apiserver does: see parse_include_object.
+  std::string include_object;
 
   /// Whether an object with this name and namespace ("" for nodes, whose field set has no namespace)
   /// passes every field requirement.
@@ -38,6 +42,21 @@ struct RequestQuery {
 /// Parses the request's query and User-Agent. On a bad labelSelector or fieldSelector returns the 400
 /// the apiserver gives. limit, continue, resourceVersion and the rest are accepted and ignored.
 std::optional<StatusError> parse_request_query(const ServerRequest& request, RequestQuery& out);
+
+/// The representations the sink serves: the objects themselves, or a meta.k8s.io Table of them.
+enum class ResponseShape { kJson, kTableV1, kTableV1beta1 };
+
+/// The apiserver's output negotiation over JSON (§1.5): the Accept clauses ordered as goautoneg
+/// orders them (by q, then specific types before wildcards, otherwise as written), and the first one
+/// that names application/json, application/* or */* and a representation we serve wins: no "as"
+/// parameter for the object, as=Table;g=meta.k8s.io;v=v1|v1beta1 for a Table. kubectl get sends
+/// "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json".
+/// An empty header is JSON; nothing acceptable is nullopt (406).
+std::optional<ResponseShape> negotiate_response(std::string_view accept);
+
+/// includeObject for a Table: "" and "Metadata" are kMetadata, "None" and "Object" as named; any other
+/// value is the apiserver's 400 `unrecognized includeObject value: "<v>"`.
+std::optional<IncludeObject> parse_include_object(std::string_view value, StatusError& error);
 
 /// Whether the Accept header allows plain JSON: empty, application/json, application/*, */*, or a
 /// list holding one of them (kubectl top sends "application/vnd.kubernetes.protobuf, */*"). Media

@@ -247,12 +247,96 @@ TEST_F(MetricsApiSinkTest, BadRequests) {
   EXPECT_THAT(watch.body, HasSubstr(R"(watch is not supported on resources of kind \"nodes.metrics.k8s.io\")"));
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes", "-A test -X POST").code, 405);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes",
-                "-A test -H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io'").code, 406);
+                "-A test -H 'Accept: application/json;as=Table;v=v2;g=meta.k8s.io'").code, 406);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes",
+                "-A test -H 'Accept: application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io'").code, 406);
+  EXPECT_EQ(get("/apis/metrics.k8s.io", "-A test -H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io'").code,
+            406);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes", "-A test -H 'Accept: application/vnd.kubernetes.protobuf'").code,
             406);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes",
                 "-A test -H 'Accept: application/vnd.kubernetes.protobuf, */*'").code, 200);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta2/nodes").code, 404);
+}
+
+// What kubectl get sends.
+constexpr const char* kKubectlTable =
+    "-A kubectl -H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json'";
+constexpr const char* kColumns =
+    R"("columnDefinitions":[{"name":"Name","type":"string","format":"name","description":"Name of the resource","priority":0},{"name":"cpu","type":"string","format":"quantity","description":"","priority":0},{"name":"memory","type":"string","format":"quantity","description":"","priority":0},{"name":"Window","type":"string","format":"duration","description":"","priority":0}])";
+
+std::string table(const std::string& rows, const char* version = "v1") {
+  return std::string(R"({"kind":"Table","apiVersion":"meta.k8s.io/)") + version + R"(","metadata":{},)" + kColumns +
+         R"(,"rows":[)" + rows + "]}\n";
+}
+
+TEST_F(MetricsApiSinkTest, NodeTable) {
+  start();
+  const std::string n1 =
+      R"({"cells":["n1","116246336n","1578392Ki","15.012s"],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"n1","creationTimestamp":"T","labels":{"pool":"a","role":"x"}}}})";
+  const std::string n2 =
+      R"({"cells":["n2","5m","50Mi","15s"],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"n2","creationTimestamp":"T","labels":{"pool":"b"}}}})";
+  Reply all = get("/apis/metrics.k8s.io/v1beta1/nodes?limit=500", kKubectlTable);
+  EXPECT_EQ(all.code, 200);
+  EXPECT_EQ(all.body, table(n1 + "," + n2));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes/n1", kKubectlTable).body, table(n1));
+  // includeObject=None: a null object; Object: the whole NodeMetrics in the request's version.
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes/n2?includeObject=None", kKubectlTable).body,
+            table(R"({"cells":["n2","5m","50Mi","15s"],"object":null})"));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1/nodes/n2?includeObject=Object", kKubectlTable).body,
+            table(R"({"cells":["n2","5m","50Mi","15s"],"object":{"kind":"NodeMetrics","apiVersion":"metrics.k8s.io/v1",)" +
+                  std::string(kN2).substr(1) + "}"));
+  // v1beta1 when asked for first; PartialObjectMetadata follows the Table's group version.
+  Reply beta = get("/apis/metrics.k8s.io/v1beta1/nodes/n2",
+                   "-A test -H 'Accept: application/json;as=Table;v=v1beta1;g=meta.k8s.io, application/json'");
+  EXPECT_EQ(beta.body,
+            table(R"({"cells":["n2","5m","50Mi","15s"],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1beta1","metadata":{"name":"n2","creationTimestamp":"T","labels":{"pool":"b"}}}})",
+                  "v1beta1"));
+  // An empty list is metrics-server's zero Table.
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes?labelSelector=pool%3Dz", kKubectlTable).body,
+            R"({"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{},"columnDefinitions":null,"rows":null})" "\n");
+}
+
+TEST_F(MetricsApiSinkTest, NodeTableWithSwap) {
+  start({{"show_swap", "true"}});
+  // Columns come from the first node (n1, no swap): n2's swap has no column.
+  Reply all = get("/apis/metrics.k8s.io/v1beta1/nodes?includeObject=None", kKubectlTable);
+  EXPECT_THAT(all.body, HasSubstr(R"("rows":[{"cells":["n1","116246336n","1578392Ki","15.012s"],"object":null},{"cells":["n2","5m","50Mi","15s"],"object":null}])"));
+  EXPECT_THAT(get("/apis/metrics.k8s.io/v1beta1/nodes/n2", kKubectlTable).body,
+              HasSubstr(R"({"name":"swap","type":"string","format":"quantity","description":"","priority":0},{"name":"Window")"));
+}
+
+TEST_F(MetricsApiSinkTest, PodTable) {
+  start();
+  // Cells sum the containers: 3055400n + 1 core, 12240Ki + 1000 bytes.
+  const std::string web1 =
+      R"({"cells":["web-1","1003055400n","12534760","15s"],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"web-1","namespace":"default","creationTimestamp":"T","labels":{"app":"web"}}}})";
+  const std::string dns =
+      R"({"cells":["dns","0","4620Ki","15s"],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"dns","namespace":"kube-system","creationTimestamp":"T","labels":{"app":"dns"}}}})";
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/pods?limit=500", kKubectlTable).body, table(web1 + "," + dns));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/web-1", kKubectlTable).body, table(web1));
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods?includeObject=Object", kKubectlTable).body,
+            table(R"({"cells":["dns","0","4620Ki","15s"],"object":{"kind":"PodMetrics","apiVersion":"metrics.k8s.io/v1beta1",)" +
+                  std::string(kDns).substr(1) + "}"));
+}
+
+TEST_F(MetricsApiSinkTest, TableIncludeObjectChecks) {
+  start();
+  Reply bad = get("/apis/metrics.k8s.io/v1beta1/pods?includeObject=All", kKubectlTable);
+  EXPECT_EQ(bad.code, 400);
+  EXPECT_EQ(bad.body,
+            R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"unrecognized includeObject value: \"All\"","reason":"BadRequest","code":400})"
+            "\n");
+  // Checked only when there is a row to fill, and never for plain JSON.
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/namespaces/none/pods?includeObject=All", kKubectlTable).code, 200);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/pods?includeObject=All").code, 200);
+  // The first acceptable clause wins; a higher q goes first.
+  EXPECT_THAT(get("/apis/metrics.k8s.io/v1beta1/nodes/n1",
+                  "-A test -H 'Accept: application/json, application/json;as=Table;v=v1;g=meta.k8s.io'").body,
+              HasSubstr(R"({"kind":"NodeMetrics")"));
+  EXPECT_THAT(get("/apis/metrics.k8s.io/v1beta1/nodes/n1",
+                  "-A test -H 'Accept: application/json;q=0.5, application/json;as=Table;v=v1;g=meta.k8s.io'").body,
+              HasSubstr(R"({"kind":"Table")"));
 }
 
 TEST_F(MetricsApiSinkTest, PrettyForCurl) {
