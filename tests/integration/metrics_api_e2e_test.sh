@@ -96,6 +96,10 @@ pods=$(curl -sS --max-time 10 --cacert "$MPF_TMP/certs/apiserver.crt" -A test "$
 (( $(grep -o '"containers":\[' <<<"$pods" | wc -l) == 6 )) || fail "expected 6 pods: $pods"
 pass "curl: every Running pod listed"
 
+ready=$(curl -sS --max-time 10 --cacert "$MPF_TMP/certs/apiserver.crt" "https://127.0.0.1:$api_port/readyz")
+[[ "$ready" == ok ]] || fail "/readyz once metrics are served: $ready"
+pass "curl: /readyz is ok once metrics are served"
+
 # The real kubectl, through a kubeconfig pointing at our server and its CA.
 cat >"$MPF_TMP/kubectl.yaml" <<YAML
 apiVersion: v1

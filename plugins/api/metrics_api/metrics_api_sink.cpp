@@ -25,6 +25,12 @@ Status MetricsApiSink::start() noexcept {
               }};
   std::vector<Route> routes;
   routes.push_back(std::move(route));
+  for (HealthEndpoint endpoint : {HealthEndpoint::kHealthz, HealthEndpoint::kLivez, HealthEndpoint::kReadyz}) {
+    routes.push_back({std::string(health_path(endpoint)),
+                      [this, endpoint](const ServerRequest& request, ServerResponse& response) {
+                        answer_health(endpoint, request, health_state(), response);
+                      }});
+  }
   auto handle = context_.serve(serving_, std::move(routes));
   if (!handle) return handle.status();
   handle_ = *handle;
@@ -36,6 +42,26 @@ Status MetricsApiSink::start() noexcept {
 Status MetricsApiSink::consume(const SnapshotPtr& snapshot, std::chrono::steady_clock::time_point) noexcept {
   latest_.store(snapshot);
   return Status::ok();
+}
+
+void MetricsApiSink::stop() noexcept { stopped_.store(true); }
+
+HealthState MetricsApiSink::health_state() {
+  const SnapshotPtr latest = latest_.load();
+  HealthState state;
+  // v0.9.0+: a node with metrics and a pod with metrics (the store only holds those with two samples).
+  state.storage_ready = latest && !latest->nodes.empty() && !latest->pods.empty();
+  state.informers_synced = view_->synced();
+  if (latest) {
+    const auto limit = context_.pipeline_settings().resolution * 3 / 2;
+    state.collection_timely = std::chrono::system_clock::now() - latest->started_at <= limit;
+  }
+  state.shutting_down = stopped_.load();
+  const int now_ready = state.storage_ready ? 1 : 0;
+  if (storage_ready_.exchange(now_ready) != now_ready && !state.storage_ready) {
+    context_.logger().info("Failed probe", {{"probe", "metric-storage-ready"}, {"err", "no metrics to serve"}});
+  }
+  return state;
 }
 
 }  // namespace mpf::api::metrics

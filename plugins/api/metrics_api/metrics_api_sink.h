@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "metrics_api/api_handler.h"
+#include "metrics_api/health_checks.h"
 #include "metrics_api/metrics_api_config.h"
 #include "mpf/sdk/context.h"
 #include "mpf/sdk/sink.h"
@@ -20,17 +21,25 @@ class MetricsApiSink : public Sink {
   /// Starts serving (the listener is up when this returns); bind or certificate errors are fatal.
   Status start() noexcept override;
   Status consume(const SnapshotPtr& snapshot, std::chrono::steady_clock::time_point deadline) noexcept override;
+  /// From here on /readyz fails its `shutdown` check; serving itself is stopped by the host.
+  void stop() noexcept override;
 
   /// The port served on, 0 before start() (tests serve on port 0).
   std::uint16_t port() const noexcept { return handle_ ? handle_->port() : 0; }
 
  private:
+  /// The health checks' states now; logs "Failed probe" when metric-storage-ready changes to failing.
+  HealthState health_state();
+
   ServingOptions serving_;
   ApiHandler handler_;
   std::shared_ptr<ClusterView> view_;
   PluginContext& context_;
   std::atomic<SnapshotPtr> latest_;
   std::shared_ptr<ServingHandle> handle_;
+  std::atomic<bool> stopped_{false};
+  // metric-storage-ready's last seen state: -1 unknown, 0 failing, 1 passing.
+  std::atomic<int> storage_ready_{-1};
 };
 
 }  // namespace mpf::api::metrics

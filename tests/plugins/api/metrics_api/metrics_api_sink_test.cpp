@@ -55,6 +55,7 @@ Usage usage(std::uint64_t cpu, std::uint64_t memory, std::int64_t window_ns) {
 
 SnapshotPtr snapshot() {
   auto s = std::make_shared<Snapshot>();
+  s->started_at = std::chrono::system_clock::now();  // a timely collection for /livez
   s->nodes.push_back({s->names.intern("n1"), usage(116246336, 1616273408, 15012000000), {}, 0});
   Usage with_swap = usage(5000000, 52428800, 15000000000);  // n2's kubelet also reports swap
   with_swap.swap_usage_bytes = 1048576;
@@ -83,7 +84,7 @@ struct Reply {
 
 class MetricsApiSinkTest : public ::testing::Test {
  protected:
-  void start(std::initializer_list<std::pair<const char*, const char*>> extra = {}) {
+  void start(std::initializer_list<std::pair<const char*, const char*>> extra = {}, bool consume = true) {
     view_ = std::make_shared<FakeClusterView>(cluster());
     ctx_.set_cluster_view(view_);
     ConfigValue options = ConfigValue::map();
@@ -95,7 +96,9 @@ class MetricsApiSinkTest : public ::testing::Test {
     ASSERT_TRUE(made.is_ok()) << made.status().to_string();
     sink_ = std::move(made).value();
     ASSERT_TRUE(sink_->start().is_ok());
-    ASSERT_TRUE(sink_->consume(snapshot(), std::chrono::steady_clock::now()).is_ok());
+    if (consume) {
+      ASSERT_TRUE(sink_->consume(snapshot(), std::chrono::steady_clock::now()).is_ok());
+    }
     port_ = std::to_string(static_cast<MetricsApiSink&>(*sink_).port());
   }
   // The handlers use the sink: stop serving before it goes.
@@ -378,6 +381,56 @@ TEST_F(MetricsApiSinkTest, UnsyncedViewIs503) {
   view_->set_synced(false);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes").code, 503);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1").code, 200);
+}
+
+TEST_F(MetricsApiSinkTest, ReadyzWaitsForMetrics) {
+  start({}, /*consume=*/false);
+  Reply r = get("/readyz");
+  EXPECT_EQ(r.code, 500);
+  EXPECT_THAT(r.body, HasSubstr("[-]metric-storage-ready failed: reason withheld\n"));
+  EXPECT_THAT(r.body, HasSubstr("readyz check failed"));
+  get("/readyz");  // logged once per change, not per probe
+  EXPECT_EQ(ctx_.test_logger().count("Failed probe"), 1u);
+  EXPECT_EQ(ctx_.test_logger().events_with_message("Failed probe").at(0).field("probe"), "metric-storage-ready");
+  r = get("/livez");  // no snapshot yet is timely
+  EXPECT_EQ(r.code, 200);
+  EXPECT_EQ(r.body, "ok");
+
+  ASSERT_TRUE(sink_->consume(snapshot(), std::chrono::steady_clock::now()).is_ok());
+  r = get("/readyz");
+  EXPECT_EQ(r.code, 200);
+  EXPECT_EQ(r.body, "ok");
+  EXPECT_EQ(get("/healthz").body, "ok");
+  EXPECT_EQ(get("/livez").code, 200);
+  EXPECT_EQ(get("/readyz/ping").body, "ok");
+  EXPECT_EQ(get("/readyz/nope").code, 404);
+  EXPECT_EQ(get("/readyzx").code, 404);
+}
+
+TEST_F(MetricsApiSinkTest, ReadyzFailsOnUnsyncedViewAndAfterStop) {
+  start();
+  view_->set_synced(false);
+  Reply r = get("/readyz");
+  EXPECT_EQ(r.code, 500);
+  EXPECT_THAT(r.body, HasSubstr("[-]metric-informer-sync failed: reason withheld\n"));
+  view_->set_synced(true);
+  EXPECT_EQ(get("/readyz").code, 200);
+  sink_->stop();
+  r = get("/readyz");
+  EXPECT_EQ(r.code, 500);
+  EXPECT_THAT(r.body, HasSubstr("[-]shutdown failed: reason withheld\n"));
+  EXPECT_EQ(get("/livez").code, 200);
+}
+
+TEST_F(MetricsApiSinkTest, LivezFailsWhenCollectionIsLate) {
+  ctx_.settings().resolution = std::chrono::seconds(10);
+  start({}, /*consume=*/false);
+  auto late = std::const_pointer_cast<Snapshot>(snapshot());
+  late->started_at = std::chrono::system_clock::now() - std::chrono::seconds(16);
+  ASSERT_TRUE(sink_->consume(late, std::chrono::steady_clock::now()).is_ok());
+  const Reply r = get("/livez");
+  EXPECT_EQ(r.code, 500);
+  EXPECT_THAT(r.body, HasSubstr("[-]metric-collection-timely failed: reason withheld\n"));
 }
 
 TEST_F(MetricsApiSinkTest, WarnsOnceWhenAuthOptionsAreSet) {

@@ -1,0 +1,41 @@
+#pragma once
+
+/// @file
+/// metrics-server's /healthz, /livez and /readyz (reference §1.10): which checks each endpoint runs,
+/// in which order, and the bodies the apiserver's healthz handlers write. A plain function of the
+/// check states, so it is tested without sockets; the sink computes the states per request.
+
+#include <string_view>
+
+#include "mpf/sdk/http_server.h"
+
+namespace mpf::api::metrics {
+
+enum class HealthEndpoint { kHealthz, kLivez, kReadyz };
+
+/// The state of every check that can fail here (ping, log and the two post-start hooks always pass).
+struct HealthState {
+  /// metric-storage-ready: the latest snapshot has ≥1 node and ≥1 pod with metrics.
+  bool storage_ready = false;
+  /// metric-informer-sync and metadata-informer-sync: the cluster view has synced.
+  bool informers_synced = false;
+  /// metric-collection-timely: no snapshot yet, or the last cycle started ≤ 1.5 × resolution ago.
+  bool collection_timely = true;
+  /// shutdown: the sink's stop() was called.
+  bool shutting_down = false;
+};
+
+/// The endpoint's path: "/healthz", "/livez" or "/readyz".
+std::string_view health_path(HealthEndpoint endpoint);
+
+/// Answers `request` (whose path starts with health_path(endpoint)) as metrics-server does:
+/// - exactly the endpoint: every check in order; 200 `ok` (with `?verbose`, one `[+]<check> ok` line
+///   each then `<name> check passed`), or 500 listing every check, failures as
+///   `[-]<check> failed: reason withheld`, ending `<name> check failed`. `?exclude=<check>` (repeatable)
+///   skips a check (`[+]<check> excluded: ok`); unknown names get a `warn:` line;
+/// - endpoint + "/<check>": that check alone, 200 `ok` or 500 `internal server error: <reason>`;
+/// - anything else (unknown check, "/readyzx", "/readyz/"): the generic 404 Status.
+void answer_health(HealthEndpoint endpoint, const ServerRequest& request, const HealthState& state,
+                   ServerResponse& response);
+
+}  // namespace mpf::api::metrics
