@@ -7,9 +7,21 @@
 #include "core/app/instance_context.h"
 #include "core/export/sink_runner.h"
 #include "core/scheduler/scheduler.h"
+#include "core/serve/host_routes.h"
 #include "mpf/sdk/duration.h"
 
 namespace mpf::core {
+namespace {
+
+// metrics-server's /metrics (our self-metrics) and /version on every port the host serves.
+ServingServiceOptions serving_options(const SelfMetricsRegistry& metrics) {
+  ServingServiceOptions options;
+  options.host_routes = metrics_server_host_routes([&metrics] { return metrics.render_prometheus_text(); },
+                                                   version_info_json("v" MPF_VERSION));
+  return options;
+}
+
+}  // namespace
 
 PipelineRuntime::PipelineRuntime(const PipelineConfig& config, const PluginRegistry& registry, LogWriter& log_writer)
     : config_(config),
@@ -17,7 +29,7 @@ PipelineRuntime::PipelineRuntime(const PipelineConfig& config, const PluginRegis
       log_writer_(log_writer),
       log_(log_writer.logger_for("pipeline")),
       cluster_views_(std::make_shared<ClusterViews>(http_engine_, log_writer.logger_for("discovery"), metrics_)),
-      serving_(std::make_shared<ServingService>(ServingServiceOptions{}, log_writer.logger_for("serving"))) {}
+      serving_(std::make_shared<ServingService>(serving_options(metrics_), log_writer.logger_for("serving"))) {}
 
 PipelineRuntime::~PipelineRuntime() {
   // Runners first: their workers may still be inside a sink; then the scheduler, then instances.

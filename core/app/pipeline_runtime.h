@@ -55,7 +55,8 @@ class PipelineRuntime {
   // Made on first use by a plugin; stopped with the scheduler, before the engine.
   std::shared_ptr<ClusterViews> cluster_views_;
   // Listens from a plugin's first serve(); stopped after the scheduler and before the engine, so no
-  // handler runs while instances are torn down. Shared with the contexts like the engine.
+  // handler runs while instances are torn down. Shared with the contexts like the engine. Every
+  // listener also answers /version and /metrics, rendered from metrics_ (stopped before metrics_ goes).
   std::shared_ptr<ServingService> serving_;
 
   // Declaration order is teardown order in reverse: contexts outlive the instances that use them. They

@@ -1,5 +1,7 @@
 #include "core/serve/serving_service.h"
 
+#include <iterator>
+
 #include "core/serve/https_listener.h"
 #include "core/serve/serving_certificate.h"
 
@@ -64,8 +66,11 @@ Result<std::shared_ptr<mpf::ServingHandle>> ServingService::serve(const mpf::Ser
     if (!certificate) return certificate.status();
     auto listener = std::make_shared<HttpsListener>(*io_, options, std::move(certificate).value(), options_.limits,
                                                     counters_);
-    // Routes first: a bad route must not leave a port bound.
-    if (Status st = listener->add_routes(std::move(routes)); !st.is_ok()) return st;
+    // Routes first: a bad route must not leave a port bound. The host's come first and in the same
+    // call, so a caller's route cannot shadow them.
+    std::vector<mpf::Route> all_routes = options_.host_routes;
+    all_routes.insert(all_routes.end(), std::make_move_iterator(routes.begin()), std::make_move_iterator(routes.end()));
+    if (Status st = listener->add_routes(std::move(all_routes)); !st.is_ok()) return st;
     if (Status st = listener->listen(); !st.is_ok()) {
       listener->close();
       return st;

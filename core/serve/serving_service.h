@@ -27,6 +27,9 @@ struct ServingServiceOptions {
   ServingLimits limits;
   // How often a new connection may stat() the certificate files for a reload.
   std::chrono::steady_clock::duration certificate_recheck_interval = std::chrono::seconds(1);  // Default: 1s.
+  // Routes of the host itself (e.g. metrics_server_host_routes()), added to every listener when it is
+  // created, so a serve() route with one of their prefixes is refused as already served. Default: none.
+  std::vector<mpf::Route> host_routes;
 };
 
 // The host's HTTPS server (PluginContext::serve): one listener per bind address and port, all on one

@@ -100,6 +100,13 @@ ready=$(curl -sS --max-time 10 --cacert "$MPF_TMP/certs/apiserver.crt" "https://
 [[ "$ready" == ok ]] || fail "/readyz once metrics are served: $ready"
 pass "curl: /readyz is ok once metrics are served"
 
+# The host's own /metrics and /version, on the same port.
+self=$(curl -sS --max-time 10 --cacert "$MPF_TMP/certs/apiserver.crt" "https://127.0.0.1:$api_port/metrics")
+expect_contains "/metrics" "$self" 'mpf_scrape_total{'
+expect_contains "/version" "$(curl -sS --max-time 10 --cacert "$MPF_TMP/certs/apiserver.crt" \
+  "https://127.0.0.1:$api_port/version")" '"gitVersion":"v'
+pass "curl: /metrics has the host's self-metrics and /version its gitVersion"
+
 # The real kubectl, through a kubeconfig pointing at our server and its CA.
 cat >"$MPF_TMP/kubectl.yaml" <<YAML
 apiVersion: v1

@@ -15,6 +15,8 @@
 #include <gtest/gtest.h>
 
 #include "core/net/http_engine.h"
+#include "core/serve/host_routes.h"
+#include "core/serve/status_body.h"
 #include "tests/core/net/http_test_support.h"
 #include "tests/mocks/test_logger.h"
 #include "tests/test_common/temp_dir.h"
@@ -363,6 +365,69 @@ TEST_F(ServingServiceTest, MissingCertificateFileIsNamed) {
 TEST_F(ServingServiceTest, ServeAfterStopIsRefused) {
   service_.stop();
   EXPECT_FALSE(service_.serve(options(), {json_route("/", "{}")}).is_ok());
+}
+
+TEST_F(ServingServiceTest, EveryListenerAnswersTheHostsMetricsAndVersion) {
+#if defined(__x86_64__)
+  const std::string platform = "linux/amd64";
+#elif defined(__aarch64__)
+  const std::string platform = "linux/arm64";
+#endif
+  const std::string version =
+      R"({"major":"0","minor":"1","gitVersion":"v9.8.7","gitCommit":"","gitTreeState":"","buildDate":"","goVersion":"","compiler":"gcc","platform":")" +
+      platform + R"("})";
+  EXPECT_EQ(version_info_json("v9.8.7"), version);
+  std::atomic<int> renders{0};
+  ServingServiceOptions service_options;
+  service_options.host_routes = metrics_server_host_routes(
+      [&renders] { return "# TYPE mpf_test_total counter\nmpf_test_total " + std::to_string(++renders) + "\n"; },
+      version_info_json("v9.8.7"));
+  ServingService service(std::move(service_options), std::shared_ptr<mpf::Logger>(std::shared_ptr<void>(), &logger_));
+  auto first = service.serve(options(), {json_route("/apis", "{}")});
+  auto second = service.serve(options(), {});
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  ASSERT_TRUE(second.is_ok()) << second.status().to_string();
+
+  for (std::uint16_t port : {(*first)->port(), (*second)->port()}) {
+    CurlResult metrics = curl(dir_, generated_cert(), url(port, "/metrics"));
+    EXPECT_EQ(metrics.http_code, 200);
+    EXPECT_EQ(metrics.body.rfind("# TYPE mpf_test_total counter\nmpf_test_total ", 0), 0u) << metrics.body;
+    EXPECT_NE(metrics.headers.find("content-type: text/plain; version=0.0.4; charset=utf-8"), std::string::npos)
+        << metrics.headers;
+    CurlResult v = curl(dir_, generated_cert(), url(port, "/version"));
+    EXPECT_EQ(v.http_code, 200);
+    EXPECT_EQ(v.body, version);
+    EXPECT_NE(v.headers.find("content-type: application/json"), std::string::npos) << v.headers;
+    for (const char* path : {"/metricsx", "/metrics/", "/versions"}) {
+      CurlResult c = curl(dir_, generated_cert(), url(port, path));
+      EXPECT_EQ(c.http_code, 404) << path;
+      EXPECT_EQ(c.body, not_found_body()) << path;
+    }
+  }
+  EXPECT_EQ(renders.load(), 2);
+  EXPECT_EQ(curl(dir_, generated_cert(), url((*first)->port(), "/apis")).body, "{}");
+}
+
+TEST_F(ServingServiceTest, RoutesShadowingTheHostsAreRefused) {
+  ServingServiceOptions service_options;
+  service_options.host_routes = metrics_server_host_routes([] { return std::string(); }, "{}");
+  ServingService service(std::move(service_options), std::shared_ptr<mpf::Logger>(std::shared_ptr<void>(), &logger_));
+  // On a new listener (which then stays unbound) and on an existing one.
+  auto refused = service.serve(options(), {json_route("/metrics", "{}")});
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.status().message().rfind("route \"/metrics\" is already served on 127.0.0.1:", 0), 0u)
+      << refused.status().message();
+  EXPECT_EQ(service.stats().listeners, 0u);
+  auto served = service.serve(options(), {json_route("/", "{}")});
+  ASSERT_TRUE(served.is_ok()) << served.status().to_string();
+  mpf::ServingOptions same = options();
+  same.port = (*served)->port();
+  refused = service.serve(same, {json_route("/version", "{}")});
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.status().message().rfind("route \"/version\" is already served on 127.0.0.1:", 0), 0u)
+      << refused.status().message();
+  // Longer prefixes are a plugin's own.
+  EXPECT_TRUE(service.serve(same, {json_route("/metrics/plugin", "{}")}).is_ok());
 }
 
 }  // namespace
