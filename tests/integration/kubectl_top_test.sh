@@ -37,29 +37,9 @@ for attempt in 1 2 3 4 5; do
     kill "$api_pid" 2>/dev/null || true
     continue
   fi
-  cat >"$MPF_TMP/config.yaml" <<YAML
-global: {resolution: 1s, scrape_timeout: 700ms, max_jitter: 0s}
-sources:
-  - plugin: kubelet_resource
-    options:
-      kubeconfig: $MPF_TMP/kubeconfig
-      use_node_status_port: true
-      preferred_address_types: [InternalIP]
-      ca_file: $MPF_TMP/kubelet-ca.pem
-processors: [{plugin: rates}]
-sinks:
-  - plugin: metrics_api
-    options:
-      bind_address: 127.0.0.1
-      secure_port: $api_port
-      cert_dir: $MPF_TMP/certs
-      kubeconfig: $MPF_TMP/kubeconfig
-YAML
-  "$bin" --config "$MPF_TMP/config.yaml" >"$MPF_TMP/out.txt" 2>"$MPF_TMP/log.txt" &
-  ms_pid=$!
-  MPF_PIDS+=("$ms_pid")
-  wait_for "grep -q 'Serving the Metrics API' '$MPF_TMP/log.txt'" 20 && break
-  kill "$ms_pid" "$api_pid" 2>/dev/null || true
+  write_metrics_api_config "$api_port"
+  start_metrics_server "$bin" && break
+  kill "$api_pid" 2>/dev/null || true
 done
 grep -q 'Serving the Metrics API' "$MPF_TMP/log.txt" || fail "metrics_api did not serve: $(tail -5 "$MPF_TMP/log.txt")"
 

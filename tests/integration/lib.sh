@@ -36,6 +36,41 @@ start_farm() {
   fail "kubelet-farm did not start: $(cat "$MPF_TMP/farm.log")"
 }
 
+# write_metrics_api_config PORT: $MPF_TMP/config.yaml for metrics-server's own chain against the
+# simulators: kubelets found through $MPF_TMP/kubeconfig (port from node status, kubelet CA
+# $MPF_TMP/kubelet-ca.pem) -> rates -> metrics_api on 127.0.0.1:PORT with certificates in $MPF_TMP/certs.
+write_metrics_api_config() {
+  cat >"$MPF_TMP/config.yaml" <<YAML
+global: {resolution: 1s, scrape_timeout: 700ms, max_jitter: 0s}
+sources:
+  - plugin: kubelet_resource
+    options:
+      kubeconfig: $MPF_TMP/kubeconfig
+      use_node_status_port: true
+      preferred_address_types: [InternalIP]
+      ca_file: $MPF_TMP/kubelet-ca.pem
+processors: [{plugin: rates}]
+sinks:
+  - plugin: metrics_api
+    options:
+      bind_address: 127.0.0.1
+      secure_port: $1
+      cert_dir: $MPF_TMP/certs
+      kubeconfig: $MPF_TMP/kubeconfig
+YAML
+}
+
+# start_metrics_server BINARY: runs BINARY --config $MPF_TMP/config.yaml (stdout out.txt, stderr log.txt),
+# sets `ms_pid`, and succeeds once it serves the Metrics API (killing it otherwise, e.g. a taken port).
+start_metrics_server() {
+  "$1" --config "$MPF_TMP/config.yaml" >"$MPF_TMP/out.txt" 2>"$MPF_TMP/log.txt" &
+  ms_pid=$!
+  MPF_PIDS+=("$ms_pid")
+  wait_for "grep -q 'Serving the Metrics API' '$MPF_TMP/log.txt'" 20 && return 0
+  kill "$ms_pid" 2>/dev/null || true
+  return 1
+}
+
 MPF_PIDS=()
 MPF_TMP=$(mktemp -d)
 cleanup() {

@@ -21,32 +21,10 @@ wait_for "[[ -f '$MPF_TMP/api-ready' ]]" 20 || fail "fake-apiserver did not star
 
 # Our own HTTPS port: a random free one (port 0 could not be told to this script).
 api_port=""
-pid=""
 for attempt in 1 2 3 4 5; do
   api_port=$((20000 + RANDOM % 12000))
-  cat >"$MPF_TMP/config.yaml" <<YAML
-global: {resolution: 1s, scrape_timeout: 700ms, max_jitter: 0s}
-sources:
-  - plugin: kubelet_resource
-    options:
-      kubeconfig: $MPF_TMP/kubeconfig
-      use_node_status_port: true
-      preferred_address_types: [InternalIP]
-      ca_file: $MPF_TMP/kubelet-ca.pem
-processors: [{plugin: rates}]
-sinks:
-  - plugin: metrics_api
-    options:
-      bind_address: 127.0.0.1
-      secure_port: $api_port
-      cert_dir: $MPF_TMP/certs
-      kubeconfig: $MPF_TMP/kubeconfig
-YAML
-  "$bin" --config "$MPF_TMP/config.yaml" >"$MPF_TMP/out.txt" 2>"$MPF_TMP/log.txt" &
-  pid=$!
-  MPF_PIDS+=("$pid")
-  wait_for "grep -q 'Serving the Metrics API' '$MPF_TMP/log.txt'" 20 && break
-  kill "$pid" 2>/dev/null || true
+  write_metrics_api_config "$api_port"
+  start_metrics_server "$bin" && break
 done
 grep -q 'Serving the Metrics API' "$MPF_TMP/log.txt" || fail "metrics_api did not serve: $(tail -5 "$MPF_TMP/log.txt")"
 
@@ -121,5 +99,5 @@ raw=$(kubectl --kubeconfig "$MPF_TMP/kubectl.yaml" get --raw /apis/metrics.k8s.i
 check_nodes kubectl "$raw"
 pass "kubectl get --raw: every node listed with the farm's CPU and memory"
 
-kill -TERM "$pid"
-wait "$pid" || fail "metrics-server did not exit 0 on SIGTERM"
+kill -TERM "$ms_pid"
+wait "$ms_pid" || fail "metrics-server did not exit 0 on SIGTERM"
