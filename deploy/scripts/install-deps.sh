@@ -12,6 +12,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev openssl curl python3
+  libprotobuf-dev protobuf-compiler python3-kubernetes
 )
 
 wanted=("${build_packages[@]}")

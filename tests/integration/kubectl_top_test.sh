@@ -1,59 +1,25 @@
 #!/usr/bin/env bash
 # The real `kubectl top` through the aggregation layer: kubelet-farm -> metrics-server (kubelet_resource ->
 # rates -> metrics_api) <- fake-apiserver --aggregate-metrics <- kubectl top, for every kubectl found
-# (`kubectl` on PATH and kubectl.1.27 ... kubectl.1.33 beside it). Every node and pod must be printed
-# with the farm's usage as kubectl rounds it: CPU MilliValue() (nanocores rounded up to millicores) + "m",
-# memory Value()/2^20 + "Mi" (kubectl's metricsutil/metrics_printer.go).
+# (`kubectl` on PATH and kubectl.1.27 ... kubectl.1.33 beside it) and Debian's kubectl 1.20 (package
+# kubernetes-client, cached under the build tree). Every node and pod must be printed with the farm's
+# usage as kubectl rounds it: CPU MilliValue() (nanocores rounded up to millicores) + "m", memory
+# Value()/2^20 + "Mi" (kubectl's metricsutil/metrics_printer.go); `get nodemetrics`, `get podmetrics -A`
+# and `get --raw .../nodes` must show the exact quantities served.
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
 source "$src/tests/integration/lib.sh"
-bin=$build/bin/metrics-server
-farm=$build/bin/kubelet-farm
-apiserver=$build/bin/fake-apiserver
 token=kubectl-top-token
 model=(--nodes 3 --pods-per-node 4 --seed 23)
 command -v kubectl >/dev/null || fail "no kubectl on PATH"
 command -v python3 >/dev/null || fail "python3 is needed to check kubectl's tables"
 
-start_farm "$farm" "${model[@]}" --stats-interval-ms 0 --require-token "$token" \
-  --ca-file "$MPF_TMP/kubelet-ca.pem" --expect-file "$MPF_TMP/expect.json"
-
-# metrics-server's port is chosen here so that the fake apiserver can be told where to proxy; both
-# start together (metrics-server reads nodes from the apiserver, the apiserver proxies to it).
-api_port=""
-apiserver_port=""
-ms_pid=""
-for attempt in 1 2 3 4 5; do
-  api_port=$((20000 + RANDOM % 12000))
-  apiserver_port=$((20000 + RANDOM % 12000))
-  rm -f "$MPF_TMP/api-ready"
-  "$apiserver" "${model[@]}" --port "$apiserver_port" --kubelet-port "$port" --token "$token" \
-    --kubeconfig-out "$MPF_TMP/kubeconfig" --ready-file "$MPF_TMP/api-ready" --log-requests \
-    --aggregate-metrics "https://127.0.0.1:$api_port" --aggregate-ca "$MPF_TMP/certs/apiserver.crt" \
-    >"$MPF_TMP/api.log" 2>&1 &
-  api_pid=$!
-  MPF_PIDS+=("$api_pid")
-  if ! wait_for "[[ -f '$MPF_TMP/api-ready' ]]" 20; then
-    kill "$api_pid" 2>/dev/null || true
-    continue
-  fi
-  write_metrics_api_config "$api_port"
-  start_metrics_server "$bin" && break
-  kill "$api_pid" 2>/dev/null || true
-done
-grep -q 'Serving the Metrics API' "$MPF_TMP/log.txt" || fail "metrics_api did not serve: $(tail -5 "$MPF_TMP/log.txt")"
+# kubelet-farm -> metrics-server <- fake-apiserver --aggregate-metrics; pods (with labels) in pods.json.
+start_aggregated_stack "$build" "$token" "${model[@]}"
+pass "the aggregator proxies /apis/metrics.k8s.io/v1beta1/{nodes,pods}"
 
 export HOME=$MPF_TMP  # kubectl's discovery cache stays in the test's directory
 kc=(--kubeconfig "$MPF_TMP/kubeconfig")
-npods=$(python3 -c 'import json,sys; print(sum(len(n["pods"]) for n in json.load(open(sys.argv[1]))["nodes"]))' \
-  "$MPF_TMP/expect.json")
-raw() { kubectl "${kc[@]}" get --raw "$1" 2>&1; }
-wait_for "[[ \$(kubectl --kubeconfig '$MPF_TMP/kubeconfig' get --raw /apis/metrics.k8s.io/v1beta1/nodes | grep -o '\"name\":\"node-' | wc -l) == 3 ]]" 30 \
-  || fail "not every node listed through the aggregator: $(raw /apis/metrics.k8s.io/v1beta1/nodes) $(tail -5 "$MPF_TMP/api.log")"
-wait_for "[[ \$(kubectl --kubeconfig '$MPF_TMP/kubeconfig' get --raw /apis/metrics.k8s.io/v1beta1/pods | grep -o '\"containers\":\\[' | wc -l) == $npods ]]" 30 \
-  || fail "not every pod listed through the aggregator: $(raw /apis/metrics.k8s.io/v1beta1/pods)"
-pass "the aggregator proxies /apis/metrics.k8s.io/v1beta1/{nodes,pods}"
-kubectl "${kc[@]}" get pods -A -o json >"$MPF_TMP/pods.json" || fail "kubectl get pods failed"
 
 cat >"$MPF_TMP/check.py" <<'PY'
 import json, sys
@@ -83,6 +49,19 @@ def want(cond, message):
     if not cond:
         sys.exit(message)
 
+def quantity(text):  # CPU in nanocores
+    for suffix, scale in (("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("n", 1), ("u", 1000),
+                          ("m", 1000000), ("k", 1000 * 10**9)):
+        if text.endswith(suffix):
+            return int(text[:-len(suffix)]) * scale
+    return int(text) * 10**9
+
+def memory(text):  # bytes
+    for suffix, scale in (("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("k", 1000)):
+        if text.endswith(suffix):
+            return int(text[:-len(suffix)]) * scale
+    return int(text)
+
 mode, expect_path, pods_path, out_path = sys.argv[1:5]
 args = sys.argv[5:]
 expect = json.load(open(expect_path))
@@ -90,6 +69,22 @@ labels = {(p["metadata"]["namespace"], p["metadata"]["name"]): p["metadata"].get
           for p in json.load(open(pods_path))["items"]}
 nodes = {n["name"]: n for n in expect["nodes"]}
 pods = {(p["namespace"], p["name"]): p for n in expect["nodes"] for p in n["pods"]}
+
+if mode == "raw-nodes":
+    # `get --raw /apis/metrics.k8s.io/v1beta1/nodes`: the NodeMetricsList as served, exact quantities.
+    body = json.load(open(out_path))
+    want(body.get("kind") == "NodeMetricsList" and body.get("apiVersion") == "metrics.k8s.io/v1beta1",
+         "kind/apiVersion: %s/%s" % (body.get("kind"), body.get("apiVersion")))
+    got = {i["metadata"]["name"]: i for i in body["items"]}
+    want(sorted(got) == sorted(nodes), "nodes listed %s, want %s" % (sorted(got), sorted(nodes)))
+    for name, item in got.items():
+        cpu, mem = quantity(item["usage"]["cpu"]), memory(item["usage"]["memory"])
+        want(abs(cpu - nodes[name]["cpu_nanocores"]) <= TOLERANCE,
+             "%s cpu %s, farm's %d nanocores" % (name, item["usage"]["cpu"], nodes[name]["cpu_nanocores"]))
+        want(mem == nodes[name]["memory_bytes"],
+             "%s memory %s, farm's %d bytes" % (name, item["usage"]["memory"], nodes[name]["memory_bytes"]))
+    sys.exit(0)
+
 head, rows = table(out_path)
 
 if mode.startswith("node"):
@@ -109,14 +104,21 @@ if mode.startswith("node"):
     if mode == "node-sorted":
         cpus = [int(r[cpu_col][:-1]) for r in rows]
         want(cpus == sorted(cpus, reverse=True), "--sort-by=cpu not descending: %s" % cpus)
-elif mode in ("pod-all", "pod-selected"):
-    want(head[:4] == ["NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)"], "pod header: %s" % head)
+elif mode in ("pod-all", "pod-selected", "pod-selected-ns"):
+    if mode == "pod-selected-ns":
+        # One namespace (the context's): no NAMESPACE column; rows are re-keyed with it.
+        namespace = args[1]
+        want(head[:3] == ["NAME", "CPU(cores)", "MEMORY(bytes)"], "pod header: %s" % head)
+        rows = [[namespace] + r for r in rows]
+    else:
+        want(head[:4] == ["NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)"], "pod header: %s" % head)
     printed = sorted((r[0], r[1]) for r in rows)
     if mode == "pod-all":
         wanted = sorted(pods)
     else:
         key, value = args[0].split("=", 1)
-        wanted = sorted(k for k in pods if labels.get(k, {}).get(key) == value)
+        wanted = sorted(k for k in pods if labels.get(k, {}).get(key) == value
+                        and (mode == "pod-selected" or k[0] == args[1]))
         want(0 < len(wanted) < len(pods), "selector %s selects %d of %d pods" % (args[0], len(wanted), len(pods)))
     want(printed == wanted, "pods printed %s, want %s" % (printed, wanted))
     for r in rows:
@@ -137,17 +139,6 @@ elif mode == "containers":
 elif mode in ("get-nodes", "get-pods"):
     # `kubectl get nodemetrics` / `get podmetrics -A`: the server's Table printed as is, column names
     # upper-cased; cells are the exact quantities the API serves (pods: the containers' sums).
-    def quantity(text):
-        for suffix, scale in (("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("n", 1), ("u", 1000),
-                              ("m", 1000000), ("k", 1000 * 10**9)):
-            if text.endswith(suffix):
-                return int(text[:-len(suffix)]) * scale
-        return int(text) * 10**9
-    def memory(text):
-        for suffix, scale in (("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("k", 1000)):
-            if text.endswith(suffix):
-                return int(text[:-len(suffix)]) * scale
-        return int(text)
     if mode == "get-nodes":
         want(head == ["NAME", "CPU", "MEMORY", "WINDOW"], "nodemetrics header: %s" % head)
         printed = sorted(r[0] for r in rows)
@@ -170,13 +161,24 @@ PY
 
 namespace=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nodes"][0]["pods"][0]["namespace"])' "$MPF_TMP/expect.json")
 app=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["metadata"]["labels"]["app"])' "$MPF_TMP/pods.json")
-[[ -n "$namespace" && -n "$app" ]] || fail "no namespace or app label to test with"
+# `top pod -l` without -A looks in the kubeconfig context's namespace, which is "default" here.
+default_app=$(python3 -c 'import json,sys
+print(next(p["metadata"]["labels"]["app"] for p in json.load(open(sys.argv[1]))["items"] if p["metadata"]["namespace"] == "default"))' \
+  "$MPF_TMP/pods.json") || fail "no pod with an app label in namespace default"
+[[ -n "$namespace" && -n "$app" && -n "$default_app" ]] || fail "no namespace or app label to test with"
 
 kubectls=("$(command -v kubectl)")
 dir=$(dirname "$(readlink -f "$(command -v kubectl)")")
 for minor in 27 28 29 30 31 32 33; do
   [[ -x "$dir/kubectl.1.$minor" ]] && kubectls+=("$dir/kubectl.1.$minor")
 done
+# Debian bookworm's kubectl 1.20 (package kubernetes-client), the oldest client still shipped by a
+# distribution; cached under the build tree. It needs no special handling: its tables differ from the
+# newer ones only in trailing padding (every cell is followed by three spaces), which the checker's
+# split() ignores; it has -A, -l, --containers and --sort-by, and no --sum/--show-capacity, which are
+# not used here. `version --client -o json` works the same.
+fetch_debian_kubectl "$build/test-cache/kubernetes-client"
+kubectls+=("$debian_kubectl")
 
 # run_top <kubectl> <check mode> <check args...> -- <top args...>
 run_top() {
@@ -206,6 +208,17 @@ run_get() {
 $(cat "$MPF_TMP/get.txt")"
 }
 
+# run_raw <kubectl> <path>: kubectl get --raw on the NodeMetricsList, parsed and compared.
+run_raw() {
+  local k=$1 path=$2
+  rm -rf "$MPF_TMP/.kube"
+  "$k" "${kc[@]}" get --raw "$path" >"$MPF_TMP/raw.json" 2>"$MPF_TMP/raw.err" \
+    || fail "$k get --raw $path exited $?: $(cat "$MPF_TMP/raw.err")"
+  python3 "$MPF_TMP/check.py" raw-nodes "$MPF_TMP/expect.json" "$MPF_TMP/pods.json" "$MPF_TMP/raw.json" \
+    2>"$MPF_TMP/check.err" || fail "$k get --raw $path: $(cat "$MPF_TMP/check.err")
+$(head -c 2000 "$MPF_TMP/raw.json")"
+}
+
 passed=()
 for k in "${kubectls[@]}"; do
   version=$("$k" version --client -o json 2>/dev/null |
@@ -216,10 +229,14 @@ for k in "${kubectls[@]}"; do
   run_top "$k" containers "$namespace" -- pod -n "$namespace" --containers
   run_top "$k" pod-selected "app=$app" -- pod -A -l "app=$app"
   run_top "$k" node-sorted -- node --sort-by=cpu
+  run_top "$k" pod-selected-ns "app=$default_app" default -- pod -l "app=$default_app"
   run_get "$k" get-nodes -- nodemetrics
   run_get "$k" get-pods -- podmetrics -A
-  passed+=("$(basename "$k") ($version)")
-  pass "$(basename "$k") $version: top node, node NAME, pod -A, pod -n --containers, pod -l, node --sort-by=cpu, get nodemetrics, get podmetrics -A"
+  run_raw "$k" /apis/metrics.k8s.io/v1beta1/nodes
+  name=$(basename "$k")
+  [[ $k == "$debian_kubectl" ]] && name="debian-kubectl"
+  passed+=("$name ($version)")
+  pass "$name $version: top node, node NAME, pod -A, pod -n --containers, pod -A -l, pod -l, node --sort-by=cpu, get nodemetrics, get podmetrics -A, get --raw .../nodes"
 done
 echo "kubectl versions that passed: ${passed[*]}"
 

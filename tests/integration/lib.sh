@@ -81,3 +81,106 @@ cleanup() {
   rm -rf "$MPF_TMP"
 }
 trap cleanup EXIT
+
+# apiserver_get PATH: GET PATH from the fake apiserver started by start_aggregated_stack, with its token
+# and CA (no client involved, so any test can wait on or inspect the aggregator).
+apiserver_get() {
+  curl -sS --fail --max-time 5 --cacert "$MPF_TMP/apiserver-ca.pem" -H "Authorization: Bearer $MPF_TOKEN" \
+    "https://127.0.0.1:$apiserver_port$1"
+}
+
+# start_aggregated_stack BUILD TOKEN MODEL_ARGS...: the chain Kubernetes clients see: kubelet-farm (kubelets
+# requiring TOKEN; expected usage in $MPF_TMP/expect.json) <- metrics-server (kubelet_resource -> rates ->
+# metrics_api) <- fake-apiserver --aggregate-metrics (kubeconfig $MPF_TMP/kubeconfig with TOKEN and CA data,
+# log $MPF_TMP/api.log). Sets port, api_port, apiserver_port, api_pid, ms_pid and MPF_TOKEN, writes the
+# apiserver's pods to $MPF_TMP/pods.json, and returns once every node and pod of expect.json is served
+# through the aggregator.
+start_aggregated_stack() {
+  local build=$1 attempt nnodes npods i body
+  MPF_TOKEN=$2
+  shift 2
+  command -v curl >/dev/null || fail "curl is needed to wait for the aggregator"
+  command -v python3 >/dev/null || fail "python3 is needed to read the farm's expectations"
+  start_farm "$build/bin/kubelet-farm" "$@" --stats-interval-ms 0 --require-token "$MPF_TOKEN" \
+    --ca-file "$MPF_TMP/kubelet-ca.pem" --expect-file "$MPF_TMP/expect.json"
+  # metrics-server's port is chosen here so that the fake apiserver can be told where to proxy; both
+  # start together (metrics-server reads nodes from the apiserver, the apiserver proxies to it).
+  api_port="" apiserver_port="" api_pid="" ms_pid=""
+  for attempt in 1 2 3 4 5; do
+    api_port=$((20000 + RANDOM % 12000))
+    apiserver_port=$((20000 + RANDOM % 12000))
+    rm -f "$MPF_TMP/api-ready"
+    "$build/bin/fake-apiserver" "$@" --port "$apiserver_port" --kubelet-port "$port" --token "$MPF_TOKEN" \
+      --kubeconfig-out "$MPF_TMP/kubeconfig" --ready-file "$MPF_TMP/api-ready" --log-requests \
+      --aggregate-metrics "https://127.0.0.1:$api_port" --aggregate-ca "$MPF_TMP/certs/apiserver.crt" \
+      >"$MPF_TMP/api.log" 2>&1 &
+    api_pid=$!
+    MPF_PIDS+=("$api_pid")
+    if ! wait_for "[[ -f '$MPF_TMP/api-ready' ]]" 20; then
+      kill "$api_pid" 2>/dev/null || true
+      continue
+    fi
+    write_metrics_api_config "$api_port"
+    start_metrics_server "$build/bin/metrics-server" && break
+    kill "$api_pid" 2>/dev/null || true
+  done
+  grep -q 'Serving the Metrics API' "$MPF_TMP/log.txt" || fail "metrics_api did not serve: $(tail -5 "$MPF_TMP/log.txt")"
+  sed -n 's/^ *certificate-authority-data: *//p' "$MPF_TMP/kubeconfig" | base64 -d >"$MPF_TMP/apiserver-ca.pem" || true
+  [[ -s "$MPF_TMP/apiserver-ca.pem" ]] || fail "no CA data in the fake apiserver's kubeconfig"
+  read -r nnodes npods < <(python3 -c 'import json,sys; n=json.load(open(sys.argv[1]))["nodes"]
+print(len(n), sum(len(x["pods"]) for x in n))' "$MPF_TMP/expect.json")
+  # wait_for's commands run in a new bash, which does not see apiserver_get: poll here instead. Bodies are
+  # parsed, not grepped (kube-apiserver pretty-prints for curl's user agent).
+  local count='import json,sys
+try: print(len(json.load(sys.stdin)["items"]))
+except Exception: print(-1)'
+  for ((i = 0; i < 300; i++)); do
+    body=$(apiserver_get /apis/metrics.k8s.io/v1beta1/nodes 2>&1) || true
+    [[ $(python3 -c "$count" <<<"$body") == "$nnodes" ]] && break
+    sleep 0.1
+  done
+  ((i < 300)) || fail "not every node listed through the aggregator: $body $(tail -5 "$MPF_TMP/api.log")"
+  for ((i = 0; i < 300; i++)); do
+    body=$(apiserver_get /apis/metrics.k8s.io/v1beta1/pods 2>&1) || true
+    [[ $(python3 -c "$count" <<<"$body") == "$npods" ]] && break
+    sleep 0.1
+  done
+  ((i < 300)) || fail "not every pod listed through the aggregator: $body"
+  apiserver_get /api/v1/pods >"$MPF_TMP/pods.json" || fail "listing pods from the fake apiserver failed"
+}
+
+# fetch_debian_kubectl CACHE_DIR: sets `debian_kubectl` to Debian's kubectl (package kubernetes-client, 1.20 in
+# bookworm), downloaded with `apt-get download` and unpacked with `dpkg-deb -x` into CACHE_DIR once, then
+# reused. Missing apt lists are fetched with `apt-get update` (through sudo when not root); a package that
+# still cannot be had is a failure, never a skip.
+fetch_debian_kubectl() {
+  local cache=$1 work log
+  debian_kubectl=$cache/root/usr/bin/kubectl
+  [[ -x "$debian_kubectl" ]] && return 0
+  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
+    || fail "apt-get and dpkg-deb are needed to fetch Debian's kubectl (package kubernetes-client)"
+  mkdir -p "$cache"
+  work=$(mktemp -d "$cache/download.XXXXXX")
+  log=$work/apt.log
+  if ! (cd "$work" && apt-get download kubernetes-client) >"$log" 2>&1; then
+    echo "apt-get download kubernetes-client failed ($(tail -1 "$log")); running apt-get update" >&2
+    if [[ $(id -u) == 0 ]]; then
+      apt-get update >>"$log" 2>&1 || true
+    else
+      sudo -n apt-get update >>"$log" 2>&1 || true
+    fi
+    if ! (cd "$work" && apt-get download kubernetes-client) >>"$log" 2>&1; then
+      local detail
+      detail=$(tail -5 "$log")
+      rm -rf "$work"
+      fail "cannot download Debian's kubectl (apt-get download kubernetes-client, after apt-get update): $detail"
+    fi
+  fi
+  dpkg-deb -x "$work"/kubernetes-client_*.deb "$work/root" || { rm -rf "$work"; fail "dpkg-deb -x failed on $(ls "$work")"; }
+  [[ -x "$work/root/usr/bin/kubectl" ]] || { rm -rf "$work"; fail "kubernetes-client has no usr/bin/kubectl"; }
+  # Moved into place whole, so that a concurrent or interrupted run never sees half a tree.
+  mv "$work"/kubernetes-client_*.deb "$cache/" 2>/dev/null || true
+  rm -rf "$cache/root"
+  mv "$work/root" "$cache/root" || [[ -x "$debian_kubectl" ]] || fail "could not move kubectl into $cache"
+  rm -rf "$work"
+}

@@ -7,9 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics_api/aggregated_discovery.h"
 #include "metrics_api/api_documents.h"
 #include "metrics_api/json_writer.h"
+#include "metrics_api/list_items.h"
 #include "metrics_api/metrics_objects.h"
+#include "metrics_api/metrics_protobuf.h"
 #include "metrics_api/request_query.h"
 #include "metrics_api/status_document.h"
 #include "metrics_api/table_document.h"
@@ -69,11 +72,35 @@ class Body {
   JsonWriter writer_;
 };
 
-void fail(ServerResponse& response, const StatusError& error, bool pretty) {
+// An error in the negotiated encoding: protobuf for a client that asked for it, JSON otherwise
+// (Tables included: a Status is not a Table).
+void fail(ServerResponse& response, const StatusError& error, bool pretty, bool protobuf = false) {
   response.status = error.code;
   response.body.clear();
+  response.shared_body.reset();
+  response.headers.clear();
+  if (protobuf) {
+    response.content_type = std::string(kProtobufContentType);
+    append_status_pb(response.body, error);
+    return;
+  }
+  response.content_type = "application/json";
   Body body(response, pretty);
   write_status(body.writer(), error);
+}
+
+// The apiserver's gzip negotiation: any comma-separated token that is exactly "gzip" (no q-values).
+bool accepts_gzip(const ServerRequest& request) {
+  std::string_view rest = request.header("Accept-Encoding");
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    std::string_view token = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (token == "gzip") return true;
+  }
+  return false;
 }
 
 StatusError status_error(int code, std::string_view reason, std::string message) {
@@ -84,46 +111,13 @@ StatusError status_error(int code, std::string_view reason, std::string message)
   return error;
 }
 
-// Swap only when asked for: metrics-server serves cpu and memory alone.
-MetricsUsage usage_of(const Usage& u, bool show_swap) {
-  MetricsUsage out{u.cpu_nanocores, u.memory_working_set_bytes, std::nullopt};
-  if (show_swap && (u.present & kHasSwap) != 0) out.swap_bytes = u.swap_usage_bytes;
-  return out;
-}
-
-const NodeMetrics* find_node_metrics(const Snapshot& s, std::string_view name) {
-  auto it = std::lower_bound(s.nodes.begin(), s.nodes.end(), name,
-                             [&](const NodeMetrics& n, std::string_view key) { return s.names.name(n.name) < key; });
-  return it != s.nodes.end() && s.names.name(it->name) == name ? &*it : nullptr;
-}
-
-using PodKey = std::pair<std::string_view, std::string_view>;
-
-const PodMetrics* find_pod_metrics(const Snapshot& s, std::string_view namespace_name, std::string_view name) {
-  auto key_of = [&](const PodMetrics& p) { return PodKey(s.names.name(p.namespace_name), s.names.name(p.name)); };
-  auto it = std::lower_bound(s.pods.begin(), s.pods.end(), PodKey(namespace_name, name),
-                             [&](const PodMetrics& p, const PodKey& key) { return key_of(p) < key; });
-  return it != s.pods.end() && key_of(*it) == PodKey(namespace_name, name) ? &*it : nullptr;
-}
-
-// Appends the pod's containers to `containers` (reserved by the caller, so earlier spans stay valid).
-PodMetricsItem pod_item(const Snapshot& s, const PodMetrics& pod, const ClusterPod& meta,
-                        std::vector<ContainerItem>& containers, bool show_swap) {
-  const std::size_t first = containers.size();
-  for (std::uint32_t i = 0; i < pod.container_count; ++i) {
-    const ContainerMetrics& c = s.containers[pod.first_container + i];
-    containers.push_back({s.names.name(c.name), usage_of(c.usage, show_swap)});
-  }
-  return {meta.namespace_name, meta.name, &meta.labels, pod.usage.timestamp_ns, pod.usage.window_ns,
-          std::span<const ContainerItem>(containers.data() + first, pod.container_count)};
-}
-
-NodeMetricsItem node_item(const Snapshot& s, const NodeMetrics& node, const ClusterNode& meta, bool show_swap) {
-  return {s.names.name(node.name), &meta.labels, node.usage.timestamp_ns, node.usage.window_ns,
-          usage_of(node.usage, show_swap)};
-}
-
 }  // namespace
+
+ApiHandler::ApiHandler(LabelSelector node_selector, std::string preferred_version, bool show_swap)
+    : node_selector_(std::move(node_selector)),
+      preferred_version_(std::move(preferred_version)),
+      show_swap_(show_swap),
+      lists_(std::make_shared<WholeListBodies>(node_selector_, show_swap)) {}
 
 void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std::int64_t now_ns,
                         ServerResponse& response) const {
@@ -139,44 +133,64 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
     error.has_details = true;
     return fail(response, error, pretty);
   }
-  const std::optional<ResponseShape> shape = negotiate_response(request.header("Accept"));
-  if (!shape) return fail(response, not_acceptable(), pretty);
-
-  // Discovery documents have no Table form.
-  if (route.kind <= Route::kResourceList && *shape != ResponseShape::kJson) {
-    return fail(response, not_acceptable(), pretty);
-  }
-
+  const std::string_view accept = request.header("Accept");
   const std::array<std::string_view, 2> versions =
       preferred_version_ == kV1 ? std::array{kV1, kV1beta1} : std::array{kV1beta1, kV1};
-  const std::string_view api_version = route.version == kV1 ? kApiVersionV1 : kApiVersionV1beta1;
-  switch (route.kind) {
-    case Route::kGroupList: {
-      Body body(response, pretty);
-      return write_api_group_list(body.writer(), versions, preferred_version_);
+
+  // Discovery documents are served as JSON (and /apis also in the aggregated form), never as a Table.
+  if (route.kind <= Route::kResourceList) {
+    if (route.kind == Route::kGroupList) {
+      if (auto aggregated = wanted_aggregated_discovery(accept, /*allow_v2beta1=*/true)) {
+        response.content_type = aggregated_discovery_content_type(*aggregated);
+        response.headers.emplace_back("Vary", "Accept");
+        Body body(response, pretty);
+        return write_aggregated_discovery(body.writer(), *aggregated, versions);
+      }
     }
-    case Route::kGroup: {
-      Body body(response, pretty);
-      return write_api_group(body.writer(), versions, preferred_version_);
-    }
-    case Route::kResourceList: {
-      Body body(response, pretty);
-      return write_api_resource_list(body.writer(), route.version);
-    }
-    default: break;
+    if (negotiate_response(accept) != ResponseShape::kJson) return fail(response, not_acceptable(), pretty);
+    Body body(response, pretty);
+    if (route.kind == Route::kGroupList) return write_api_group_list(body.writer(), versions, preferred_version_);
+    if (route.kind == Route::kGroup) return write_api_group(body.writer(), versions, preferred_version_);
+    return write_api_resource_list(body.writer(), route.version);
   }
 
+  const std::optional<ResponseShape> shape = negotiate_response(accept, /*protobuf=*/true);
+  if (!shape) return fail(response, not_acceptable(), pretty);
+  const bool protobuf = *shape == ResponseShape::kProtobuf;
+  const bool table = *shape == ResponseShape::kTableV1 || *shape == ResponseShape::kTableV1beta1;
   const bool nodes = route.kind == Route::kNodeList || route.kind == Route::kNodeGet;
-  if (bad_query) return fail(response, *bad_query, pretty);
-  if (query.watch) return fail(response, watch_not_supported(nodes ? "nodes" : "pods"), pretty);
+  if (bad_query) return fail(response, *bad_query, pretty, protobuf);
+  if (query.watch) return fail(response, watch_not_supported(nodes ? "nodes" : "pods"), pretty, protobuf);
   if (!state.cluster) {
-    return fail(response, status_error(503, "ServiceUnavailable", "the cluster view has not synced yet"), pretty);
+    return fail(response, status_error(503, "ServiceUnavailable", "the cluster view has not synced yet"), pretty,
+                protobuf);
   }
   static const Snapshot kNoMetrics;
   const Snapshot& s = state.metrics ? *state.metrics : kNoMetrics;
   const ClusterSnapshot& cluster = *state.cluster;
+  const bool v1 = route.version == kV1;
+  const std::string_view api_version = v1 ? kApiVersionV1 : kApiVersionV1beta1;
+  if (protobuf) response.content_type = std::string(kProtobufContentType);
+
+  // The whole list, unfiltered: re-issued from the pre-rendered body of these snapshots.
+  const bool whole_list = (route.kind == Route::kNodeList || (route.kind == Route::kPodList &&
+                                                              route.namespace_name.empty())) &&
+                          !table && !pretty && query.labels.empty() && query.fields.empty();
+  if (whole_list) {
+    ListBody list = lists_->get(nodes ? ListResource::kNodes : ListResource::kPods, v1,
+                                protobuf ? ListEncoding::kProtobuf : ListEncoding::kJson, accepts_gzip(request),
+                                state.metrics, state.cluster, now_ns);
+    if (list.body) {
+      response.shared_body = std::move(list.body);
+      if (list.gzipped) {
+        response.headers.emplace_back("Content-Encoding", "gzip");
+        response.headers.emplace_back("Vary", "Accept-Encoding");
+      }
+      return;
+    }
+  }
+
   // A Table's rows: includeObject is checked only when there is a row to fill, as in the apiserver.
-  const bool table = *shape != ResponseShape::kJson;
   TableOptions table_options;
   table_options.table_api_version =
       *shape == ResponseShape::kTableV1beta1 ? kTableApiVersionV1beta1 : kTableApiVersionV1;
@@ -195,58 +209,48 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
 
   switch (route.kind) {
     case Route::kNodeList: {
-      std::vector<NodeMetricsItem> items;
-      for (const NodeMetrics& node : s.nodes) {
-        const std::string_view name = s.names.name(node.name);
-        const ClusterNode* meta = cluster.find_node(name);
-        if (meta == nullptr || !node_selector_.matches(meta->labels) || !query.labels.matches(meta->labels) ||
-            !query.fields_match(name, "")) {
-          continue;
-        }
-        items.push_back(node_item(s, node, *meta, show_swap_));
-      }
-      if (bad_include_object(items.size())) return;
+      NodeItems items;
+      collect_node_items(s, cluster, node_selector_, &query, show_swap_, items);
+      if (bad_include_object(items.items.size())) return;
+      if (protobuf) return append_node_metrics_list_pb(response.body, items.items, now_ns, api_version);
       Body body(response, pretty);
-      if (table) return write_node_metrics_table(body.writer(), items, now_ns, table_options);
-      return write_node_metrics_list(body.writer(), items, now_ns, api_version);
+      if (table) return write_node_metrics_table(body.writer(), items.items, now_ns, table_options);
+      return write_node_metrics_list(body.writer(), items.items, now_ns, api_version);
     }
     case Route::kNodeGet: {
       const ClusterNode* meta = cluster.find_node(route.name);
-      if (meta == nullptr) return fail(response, node_not_found(route.name), pretty);
+      if (meta == nullptr) return fail(response, node_not_found(route.name), pretty, protobuf);
       // metrics-server never scrapes a node outside --node-selector, so it has no metrics for it.
       const NodeMetrics* node = node_selector_.matches(meta->labels) ? find_node_metrics(s, route.name) : nullptr;
-      if (node == nullptr) return fail(response, node_metrics_not_found(route.name), pretty);
+      if (node == nullptr) return fail(response, node_metrics_not_found(route.name), pretty, protobuf);
       if (bad_include_object(1)) return;
       const NodeMetricsItem item = node_item(s, *node, *meta, show_swap_);
+      if (protobuf) return append_node_metrics_pb(response.body, item, now_ns, api_version);
       Body body(response, pretty);
       if (table) return write_node_metrics_table(body.writer(), std::span(&item, 1), now_ns, table_options);
       return write_node_metrics(body.writer(), item, now_ns, true, api_version);
     }
     case Route::kPodList: {
-      std::vector<ContainerItem> containers;
-      containers.reserve(s.containers.size());
-      std::vector<PodMetricsItem> items;
-      for (const PodMetrics& pod : s.pods) {
-        const std::string_view ns = s.names.name(pod.namespace_name);
-        if (!route.namespace_name.empty() && ns != route.namespace_name) continue;
-        const ClusterPod* meta = cluster.find_pod(ns, s.names.name(pod.name));
-        if (meta == nullptr || !query.labels.matches(meta->labels) || !query.fields_match(meta->name, ns)) continue;
-        items.push_back(pod_item(s, pod, *meta, containers, show_swap_));
-      }
-      if (bad_include_object(items.size())) return;
+      PodItems items;
+      collect_pod_items(s, cluster, route.namespace_name, &query, show_swap_, items);
+      if (bad_include_object(items.items.size())) return;
+      if (protobuf) return append_pod_metrics_list_pb(response.body, items.items, now_ns, api_version);
       Body body(response, pretty);
-      if (table) return write_pod_metrics_table(body.writer(), items, now_ns, table_options);
-      return write_pod_metrics_list(body.writer(), items, now_ns, api_version);
+      if (table) return write_pod_metrics_table(body.writer(), items.items, now_ns, table_options);
+      return write_pod_metrics_list(body.writer(), items.items, now_ns, api_version);
     }
     case Route::kPodGet: {
       const ClusterPod* meta = cluster.find_pod(route.namespace_name, route.name);
-      if (meta == nullptr) return fail(response, pod_not_found(route.name), pretty);
+      if (meta == nullptr) return fail(response, pod_not_found(route.name), pretty, protobuf);
       const PodMetrics* pod = find_pod_metrics(s, route.namespace_name, route.name);
-      if (pod == nullptr) return fail(response, pod_metrics_not_found(route.namespace_name, route.name), pretty);
+      if (pod == nullptr) {
+        return fail(response, pod_metrics_not_found(route.namespace_name, route.name), pretty, protobuf);
+      }
       std::vector<ContainerItem> containers;
       containers.reserve(pod->container_count);
       if (bad_include_object(1)) return;
       const PodMetricsItem item = pod_item(s, *pod, *meta, containers, show_swap_);
+      if (protobuf) return append_pod_metrics_pb(response.body, item, now_ns, api_version);
       Body body(response, pretty);
       if (table) return write_pod_metrics_table(body.writer(), std::span(&item, 1), now_ns, table_options);
       return write_pod_metrics(body.writer(), item, now_ns, true, api_version);

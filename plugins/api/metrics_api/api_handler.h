@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "metrics_api/list_bodies.h"
 #include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/http_server.h"
 #include "mpf/sdk/label_selector.h"
@@ -29,10 +30,7 @@ class ApiHandler {
  public:
   /// `node_selector` is AND-ed with each node list's labelSelector; `preferred_version` ("v1beta1" or
   /// "v1") is what discovery reports as preferred.
-  ApiHandler(LabelSelector node_selector, std::string preferred_version, bool show_swap = false)
-      : node_selector_(std::move(node_selector)),
-        preferred_version_(std::move(preferred_version)),
-        show_swap_(show_swap) {}
+  ApiHandler(LabelSelector node_selector, std::string preferred_version, bool show_swap = false);
 
   /// Answers every path under /apis. `now_ns` is the request time (reported as creationTimestamp).
   void handle(const ServerRequest& request, const ApiState& state, std::int64_t now_ns, ServerResponse& response) const;
@@ -41,6 +39,8 @@ class ApiHandler {
   LabelSelector node_selector_;
   std::string preferred_version_;
   bool show_swap_ = false;
+  // Shared by copies of the handler; internally synchronised.
+  std::shared_ptr<WholeListBodies> lists_;
 };
 
 }  // namespace mpf::api::metrics

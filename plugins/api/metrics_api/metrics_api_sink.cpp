@@ -2,11 +2,16 @@
 
 #include <chrono>
 
+#include "mpf/sdk/version.h"
+
 namespace mpf::api::metrics {
 
 MetricsApiSink::MetricsApiSink(const MetricsApiConfig& config, ApiHandler handler, std::shared_ptr<ClusterView> view,
                                PluginContext& context)
-    : handler_(std::move(handler)), view_(std::move(view)), context_(context) {
+    : handler_(std::move(handler)),
+      openapi_(std::make_shared<const OpenApiEndpoints>("v" MPF_SDK_VERSION_STRING)),
+      view_(std::move(view)),
+      context_(context) {
   serving_.bind_address = config.bind_address;
   serving_.port = config.secure_port;
   serving_.cert_file = config.tls_cert_file;
@@ -25,6 +30,9 @@ Status MetricsApiSink::start() noexcept {
               }};
   std::vector<Route> routes;
   routes.push_back(std::move(route));
+  routes.push_back({"/openapi", [openapi = openapi_](const ServerRequest& request, ServerResponse& response) {
+                      openapi->answer(request, response);
+                    }});
   for (HealthEndpoint endpoint : {HealthEndpoint::kHealthz, HealthEndpoint::kLivez, HealthEndpoint::kReadyz}) {
     routes.push_back({std::string(health_path(endpoint)),
                       [this, endpoint](const ServerRequest& request, ServerResponse& response) {

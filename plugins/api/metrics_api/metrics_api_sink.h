@@ -6,6 +6,7 @@
 #include "metrics_api/api_handler.h"
 #include "metrics_api/health_checks.h"
 #include "metrics_api/metrics_api_config.h"
+#include "metrics_api/openapi_endpoints.h"
 #include "mpf/sdk/context.h"
 #include "mpf/sdk/sink.h"
 
@@ -33,6 +34,7 @@ class MetricsApiSink : public Sink {
 
   ServingOptions serving_;
   ApiHandler handler_;
+  std::shared_ptr<const OpenApiEndpoints> openapi_;
   std::shared_ptr<ClusterView> view_;
   PluginContext& context_;
   std::atomic<SnapshotPtr> latest_;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,10 +51,16 @@ struct PodMetricsItem {
   std::span<const ContainerItem> containers;  // empty is written as [] (never null)
 };
 
+/// Where a body holds the request time: the offset of each creationTimestamp's 20 characters
+/// ("2026-11-24T15:04:05Z"), so a list rendered once can be re-issued for another second by
+/// overwriting them (see patch_now_json).
+using JsonNowSlots = std::vector<std::size_t>;
+inline constexpr std::size_t kNowJsonWidth = 20;
+
 /// ObjectMeta as metrics-server fills it, in Go field order: "metadata": {name, namespace (pods
 /// only), creationTimestamp (the request time), labels (omitted when empty)}. Written as a member.
 void write_object_meta(JsonWriter& w, std::string_view namespace_name, std::string_view name, const Labels* labels,
-                       std::int64_t now_ns);
+                       std::int64_t now_ns, JsonNowSlots* now_slots = nullptr);
 
 /// One NodeMetrics. `now_ns` is the request time, which metrics-server reports as
 /// metadata.creationTimestamp. `top_level` adds kind/apiVersion (list items carry no TypeMeta).
@@ -67,10 +74,14 @@ void write_pod_metrics(JsonWriter& w, const PodMetricsItem& pod, std::int64_t no
 /// NodeMetricsList: kind, apiVersion, "metadata": {}, "items": [...] in the given order (the caller
 /// sorts nodes by name, as metrics-server does).
 void write_node_metrics_list(JsonWriter& w, std::span<const NodeMetricsItem> nodes, std::int64_t now_ns,
-                             std::string_view api_version);
+                             std::string_view api_version, JsonNowSlots* now_slots = nullptr);
 
 /// PodMetricsList; the caller sorts pods by (namespace, name).
 void write_pod_metrics_list(JsonWriter& w, std::span<const PodMetricsItem> pods, std::int64_t now_ns,
-                            std::string_view api_version);
+                            std::string_view api_version, JsonNowSlots* now_slots = nullptr);
+
+/// Writes `now_ns` as the request time into every slot of `body` (compact or pretty). False, with
+/// nothing changed, when a slot is out of range or the time is not 20 characters (years 1000-9999).
+bool patch_now_json(std::span<char> body, std::span<const std::size_t> slots, std::int64_t now_ns);
 
 }  // namespace mpf::api::metrics

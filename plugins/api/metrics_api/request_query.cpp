@@ -122,7 +122,7 @@ std::optional<StatusError> parse_request_query(const ServerRequest& request, Req
   return std::nullopt;
 }
 
-std::optional<ResponseShape> negotiate_response(std::string_view accept) {
+std::optional<ResponseShape> negotiate_response(std::string_view accept, bool protobuf) {
   struct Clause {
     std::string type;
     std::string subtype;
@@ -166,6 +166,9 @@ std::optional<ResponseShape> negotiate_response(std::string_view accept) {
     return a.subtype != "*" && b.subtype == "*" && a.type == b.type;
   });
   for (const Clause& c : clauses) {
+    if (protobuf && c.type == "application" && c.subtype == "vnd.kubernetes.protobuf" && c.as.empty()) {
+      return ResponseShape::kProtobuf;
+    }
     const bool json = (c.type == "application" && (c.subtype == "json" || c.subtype == "*")) ||
                       (c.type == "*" && c.subtype == "*");
     if (!json) continue;
@@ -196,7 +199,7 @@ StatusError not_acceptable() {
   StatusError error;
   error.code = 406;
   error.reason = "NotAcceptable";
-  error.message = "only the following media types are accepted: application/json";
+  error.message = "only the following media types are accepted: application/json, application/vnd.kubernetes.protobuf";
   return error;
 }
 

@@ -43,16 +43,19 @@ struct RequestQuery {
 /// the apiserver gives. limit, continue, resourceVersion and the rest are accepted and ignored.
 std::optional<StatusError> parse_request_query(const ServerRequest& request, RequestQuery& out);
 
-/// The representations the sink serves: the objects themselves, or a meta.k8s.io Table of them.
-enum class ResponseShape { kJson, kTableV1, kTableV1beta1 };
+/// The representations the sink serves: the objects as JSON or protobuf, or a meta.k8s.io Table of
+/// them (JSON only, as Table has no protobuf form).
+enum class ResponseShape { kJson, kTableV1, kTableV1beta1, kProtobuf };
 
-/// The apiserver's output negotiation over JSON (§1.5): the Accept clauses ordered as goautoneg
-/// orders them (by q, then specific types before wildcards, otherwise as written), and the first one
-/// that names application/json, application/* or */* and a representation we serve wins: no "as"
-/// parameter for the object, as=Table;g=meta.k8s.io;v=v1|v1beta1 for a Table. kubectl get sends
+/// The apiserver's output negotiation (§1.5): the Accept clauses ordered as goautoneg orders them (by
+/// q, then specific types before wildcards, otherwise as written), and the first one that names a
+/// representation we serve wins: application/json, application/* or */* with no "as" parameter for the
+/// object, as=Table;g=meta.k8s.io;v=v1|v1beta1 for a Table, application/vnd.kubernetes.protobuf
+/// (without "as") for protobuf when `protobuf` is true (the resources; discovery is served as JSON).
+/// kubectl top sends "application/vnd.kubernetes.protobuf, */*"; kubectl get sends
 /// "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json".
 /// An empty header is JSON; nothing acceptable is nullopt (406).
-std::optional<ResponseShape> negotiate_response(std::string_view accept);
+std::optional<ResponseShape> negotiate_response(std::string_view accept, bool protobuf = false);
 
 /// includeObject for a Table: "" and "Metadata" are kMetadata, "None" and "Object" as named; any other
 /// value is the apiserver's 400 `unrecognized includeObject value: "<v>"`.
@@ -63,7 +66,8 @@ std::optional<IncludeObject> parse_include_object(std::string_view value, Status
 /// ranges asking for another shape (as=Table, as=PartialObjectMetadata) do not count.
 bool accepts_json(std::string_view accept);
 
-/// 406 NotAcceptable, as the apiserver answers an Accept it cannot serve.
+/// 406 NotAcceptable, as the apiserver answers an Accept it cannot serve; the message lists the media
+/// types we serve (the apiserver also lists application/yaml, which we do not serve).
 StatusError not_acceptable();
 
 /// The query value's percent-decoding ('+' is a space), as Go's url.ParseQuery does; malformed

@@ -255,8 +255,8 @@ TEST_F(MetricsApiSinkTest, BadRequests) {
                 "-A test -H 'Accept: application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io'").code, 406);
   EXPECT_EQ(get("/apis/metrics.k8s.io", "-A test -H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io'").code,
             406);
-  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes", "-A test -H 'Accept: application/vnd.kubernetes.protobuf'").code,
-            406);
+  EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes", "-A test -H 'Accept: application/yaml'").code, 406);
+  EXPECT_EQ(get("/apis/metrics.k8s.io", "-A test -H 'Accept: application/vnd.kubernetes.protobuf'").code, 406);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta1/nodes",
                 "-A test -H 'Accept: application/vnd.kubernetes.protobuf, */*'").code, 200);
   EXPECT_EQ(get("/apis/metrics.k8s.io/v1beta2/nodes").code, 404);
@@ -431,6 +431,89 @@ TEST_F(MetricsApiSinkTest, LivezFailsWhenCollectionIsLate) {
   const Reply r = get("/livez");
   EXPECT_EQ(r.code, 500);
   EXPECT_THAT(r.body, HasSubstr("[-]metric-collection-timely failed: reason withheld\n"));
+}
+
+TEST_F(MetricsApiSinkTest, ProtobufForKubectlTopAndItsErrors) {
+  start();
+  const std::string headers = dir_.file("headers");
+  const std::string kubectl_top = "-A kubectl -H 'Accept: application/vnd.kubernetes.protobuf, */*' -D '" + headers + "'";
+  auto content_type = [&] {
+    std::ifstream in(headers);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("Content-Type: ", 0) == 0) return line.substr(14, line.find('\r') - 14);
+    }
+    return std::string();
+  };
+  const std::string magic("k8s\0", 4);
+  for (const char* path : {"/apis/metrics.k8s.io/v1beta1/nodes", "/apis/metrics.k8s.io/v1beta1/nodes/n1",
+                           "/apis/metrics.k8s.io/v1beta1/pods", "/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods",
+                           "/apis/metrics.k8s.io/v1/namespaces/default/pods/web-1"}) {
+    Reply r = get(path, kubectl_top);
+    EXPECT_EQ(r.code, 200) << path;
+    EXPECT_EQ(r.body.substr(0, 4), magic) << path;
+    EXPECT_EQ(content_type(), "application/vnd.kubernetes.protobuf") << path;
+  }
+  EXPECT_THAT(get("/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods", kubectl_top).body, HasSubstr("coredns"));
+  // Errors come in the negotiated encoding too.
+  Reply missing = get("/apis/metrics.k8s.io/v1beta1/nodes/nx", kubectl_top);
+  EXPECT_EQ(missing.code, 404);
+  EXPECT_EQ(missing.body.substr(0, 4), magic);
+  EXPECT_THAT(missing.body, HasSubstr("NotFound"));
+  EXPECT_EQ(content_type(), "application/vnd.kubernetes.protobuf");
+  // Discovery stays JSON for the same Accept (its */* allows it).
+  Reply discovery = get("/apis/metrics.k8s.io/v1beta1", kubectl_top);
+  EXPECT_EQ(discovery.code, 200);
+  EXPECT_EQ(content_type(), "application/json");
+}
+
+TEST_F(MetricsApiSinkTest, AggregatedDiscoveryWhenAskedFor) {
+  start();
+  const char* kubectl = "-A kubectl -H 'Accept: application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+                        "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json'";
+  Reply v2 = get("/apis", kubectl);
+  EXPECT_EQ(v2.code, 200);
+  EXPECT_THAT(v2.body, HasSubstr(R"({"kind":"APIGroupDiscoveryList","apiVersion":"apidiscovery.k8s.io/v2")"));
+  EXPECT_THAT(v2.body, HasSubstr(R"("responseKind":{"group":"metrics.k8s.io","version":"v1beta1","kind":"PodMetrics"})"));
+  EXPECT_THAT(get("/apis", "-A test -H 'Accept: application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList'").body,
+              HasSubstr(R"("apiVersion":"apidiscovery.k8s.io/v2beta1")"));
+  EXPECT_THAT(get("/apis").body, HasSubstr(R"("kind":"APIGroupList")"));
+}
+
+TEST_F(MetricsApiSinkTest, OpenApiDocumentsWithKubeOpenapiCaching) {
+  start();
+  const std::string headers = dir_.file("openapi-headers");
+  auto header = [&](const std::string& name) {
+    std::ifstream in(headers);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind(name + ": ", 0) == 0) return line.substr(name.size() + 2, line.find('\r') - name.size() - 2);
+    }
+    return std::string();
+  };
+  const std::string dump = "-A test -D '" + headers + "'";
+  Reply v2 = get("/openapi/v2", dump);
+  EXPECT_EQ(v2.code, 200);
+  EXPECT_THAT(v2.body, HasSubstr(R"("title":"Kubernetes metrics-server")"));
+  EXPECT_THAT(v2.body, HasSubstr(R"("io.k8s.metrics.pkg.apis.metrics.v1beta1.NodeMetrics")"));
+  const std::string etag = header("Etag");
+  EXPECT_EQ(etag.size(), 130u);  // quoted SHA-512 in hex
+  EXPECT_EQ(get("/openapi/v2", "-A test -H 'If-None-Match: " + etag + "'").code, 304);
+
+  Reply index = get("/openapi/v3");
+  EXPECT_EQ(index.code, 200);
+  const std::string marker = "/openapi/v3/apis/metrics.k8s.io/v1beta1?hash=";
+  const std::size_t at = index.body.find(marker);
+  ASSERT_NE(at, std::string::npos) << index.body;
+  const std::string hash = index.body.substr(at + marker.size(), 128);
+  Reply doc = get(marker + hash, dump);
+  EXPECT_EQ(doc.code, 200);
+  EXPECT_THAT(doc.body, HasSubstr(R"("openapi":"3.0.0")"));
+  EXPECT_EQ(header("Cache-Control"), "public, immutable");
+  Reply stale = get(marker + "0000", dump);
+  EXPECT_EQ(stale.code, 301);
+  EXPECT_EQ(header("Location"), marker + hash);
+  EXPECT_EQ(get("/openapi/v3/apis/other.k8s.io/v1").code, 404);
 }
 
 TEST_F(MetricsApiSinkTest, WarnsOnceWhenAuthOptionsAreSet) {

@@ -1,0 +1,167 @@
+#include "metrics_api/list_bodies.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+
+#include "metrics_api/go_format.h"
+#include "metrics_api/json_writer.h"
+#include "metrics_api/list_items.h"
+#include "metrics_api/metrics_objects.h"
+
+namespace mpf::api::metrics {
+namespace {
+
+std::int64_t second_of(std::int64_t ns) { return ns >= 0 ? ns / 1'000'000'000 : -((-ns + 999'999'999) / 1'000'000'000); }
+
+std::string_view api_version_of(bool v1) { return v1 ? kApiVersionV1 : kApiVersionV1beta1; }
+
+}  // namespace
+
+std::string gzip_compress(std::string_view text) {
+  std::string out;
+  z_stream stream{};
+  // 15 + 16: a gzip wrapper rather than zlib's.
+  if (deflateInit2(&stream, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return out;
+  out.resize(deflateBound(&stream, static_cast<uLong>(text.size())) + 64);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&stream, Z_FINISH);
+  out.resize(rc == Z_STREAM_END ? stream.total_out : 0);
+  deflateEnd(&stream);
+  return out;
+}
+
+ListBody WholeListBodies::get(ListResource resource, bool v1, ListEncoding encoding, bool gzip,
+                              const SnapshotPtr& metrics, const std::shared_ptr<const ClusterSnapshot>& cluster,
+                              std::int64_t now_ns) {
+  const std::size_t index = (resource == ListResource::kPods ? 4 : 0) + (v1 ? 2 : 0) +
+                            (encoding == ListEncoding::kProtobuf ? 1 : 0);
+  Entry& entry = entries_[index];
+  std::lock_guard lock(entry.mutex);
+  if (!entry.rendered || entry.metrics != metrics || entry.cluster != cluster) {
+    entry.metrics = metrics;
+    entry.cluster = cluster;
+    render(entry, resource, v1, encoding, now_ns);
+  }
+  ListBody out;
+  out.item_timestamps = entry.item_timestamps;
+  out.body = plain_for(entry, encoding, now_ns);
+  if (gzip && out.body && out.body->size() > kGzipThresholdBytes) {
+    if (auto compressed = gzip_for(entry, encoding, now_ns)) {
+      out.body = std::move(compressed);
+      out.gzipped = true;
+    }
+  }
+  return out;
+}
+
+void WholeListBodies::render(Entry& entry, ListResource resource, bool v1, ListEncoding encoding,
+                             std::int64_t now_ns) const {
+  static const Snapshot kNoMetrics;
+  const Snapshot& s = entry.metrics ? *entry.metrics : kNoMetrics;
+  auto timestamps = std::make_shared<std::vector<std::int64_t>>();
+  entry.text.clear();
+  entry.slots.clear();
+  const std::string_view api_version = api_version_of(v1);
+  NowSlots pb_slots;
+  if (resource == ListResource::kNodes) {
+    NodeItems nodes;
+    collect_node_items(s, *entry.cluster, node_selector_, nullptr, show_swap_, nodes);
+    for (const NodeMetricsItem& item : nodes.items) timestamps->push_back(item.timestamp_ns);
+    if (encoding == ListEncoding::kJson) {
+      JsonWriter w(entry.text, JsonStyle::kCompact);
+      write_node_metrics_list(w, nodes.items, now_ns, api_version, &entry.slots);
+    } else {
+      append_node_metrics_list_pb(entry.text, nodes.items, now_ns, api_version, &pb_slots);
+    }
+  } else {
+    PodItems pods;
+    collect_pod_items(s, *entry.cluster, {}, nullptr, show_swap_, pods);
+    for (const PodMetricsItem& item : pods.items) timestamps->push_back(item.timestamp_ns);
+    if (encoding == ListEncoding::kJson) {
+      JsonWriter w(entry.text, JsonStyle::kCompact);
+      write_pod_metrics_list(w, pods.items, now_ns, api_version, &entry.slots);
+    } else {
+      append_pod_metrics_list_pb(entry.text, pods.items, now_ns, api_version, &pb_slots);
+    }
+  }
+  if (encoding == ListEncoding::kJson) {
+    entry.text += '\n';  // json.Encoder's framing, as every compact body has
+  } else {
+    entry.slots = std::move(pb_slots.seconds_offsets);
+  }
+  std::sort(timestamps->begin(), timestamps->end());
+  entry.item_timestamps = std::move(timestamps);
+  entry.rendered = true;
+  entry.plain_second = second_of(now_ns);
+  entry.plain = std::make_shared<const std::string>(entry.text);
+  entry.patchable_gzip.reset();
+  entry.gzip_attempted = false;
+  entry.gzip_second = INT64_MIN;
+  entry.gzipped.reset();
+  ++entry.renders;
+}
+
+std::shared_ptr<const std::string> WholeListBodies::plain_for(Entry& entry, ListEncoding encoding,
+                                                              std::int64_t now_ns) const {
+  const std::int64_t second = second_of(now_ns);
+  if (entry.plain_second == second && entry.plain) return entry.plain;
+  auto body = std::make_shared<std::string>(entry.text);
+  const bool patched = encoding == ListEncoding::kJson ? patch_now_json(*body, entry.slots, now_ns)
+                                                       : patch_now_seconds(*body, entry.slots, second);
+  if (!patched) return nullptr;  // a time the fixed-width slots cannot hold: the caller renders itself
+  entry.plain_second = second;
+  entry.plain = std::move(body);
+  ++entry.restamps;
+  return entry.plain;
+}
+
+std::shared_ptr<const std::string> WholeListBodies::gzip_for(Entry& entry, ListEncoding encoding,
+                                                             std::int64_t now_ns) const {
+  const std::int64_t second = second_of(now_ns);
+  if (entry.gzip_second == second && entry.gzipped) return entry.gzipped;
+  if (encoding == ListEncoding::kJson && !entry.gzip_attempted) {
+    entry.gzip_attempted = true;
+    entry.patchable_gzip = PatchableGzip::compress(entry.text, entry.slots, kNowJsonWidth);
+  }
+  std::string compressed;
+  if (entry.patchable_gzip) {
+    std::string now_text;
+    append_rfc3339_seconds(now_text, now_ns);
+    compressed = entry.patchable_gzip->issue(now_text);
+  }
+  if (compressed.empty()) {
+    // Protobuf (its bytes can be anything, so holes cannot be kept apart from the text) or JSON the
+    // patchable stream refused: compress this second's body once.
+    auto plain = plain_for(entry, encoding, now_ns);
+    if (!plain) return nullptr;
+    compressed = gzip_compress(*plain);
+    if (compressed.empty()) return nullptr;
+  }
+  entry.gzip_second = second;
+  entry.gzipped = std::make_shared<const std::string>(std::move(compressed));
+  return entry.gzipped;
+}
+
+std::uint64_t WholeListBodies::renders() const noexcept {
+  std::uint64_t total = 0;
+  for (auto& entry : entries_) {
+    std::lock_guard lock(const_cast<std::mutex&>(entry.mutex));
+    total += entry.renders;
+  }
+  return total;
+}
+
+std::uint64_t WholeListBodies::restamps() const noexcept {
+  std::uint64_t total = 0;
+  for (auto& entry : entries_) {
+    std::lock_guard lock(const_cast<std::mutex&>(entry.mutex));
+    total += entry.restamps;
+  }
+  return total;
+}
+
+}  // namespace mpf::api::metrics
