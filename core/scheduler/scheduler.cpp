@@ -17,6 +17,7 @@
 #include "core/scheduler/scrape_source.h"
 #include "core/scheduler/target_metrics.h"
 #include "core/scheduler/target_state_log.h"
+#include "core/scheduler/tick_buckets.h"
 #include "mpf/sdk/duration.h"
 
 namespace mpf::core {
@@ -86,10 +87,12 @@ class Scheduler::Impl : public std::enable_shared_from_this<Impl>, private Cycle
   std::mt19937_64 rng_;
 
   std::shared_ptr<mpf::Counter> cycles_total_;
+  std::shared_ptr<mpf::Gauge> last_snapshot_time_;
   std::shared_ptr<mpf::Counter> skipped_ticks_;
   std::shared_ptr<mpf::Counter> late_cycles_;
   std::shared_ptr<mpf::Gauge> in_flight_;
   std::shared_ptr<Histogram> cycle_duration_;
+  std::shared_ptr<Histogram> tick_duration_;  // metrics-server's family; same observation
 
   bool shut_down_ = false;  // by the owning thread, once the io_context no longer runs our handlers
   bool started_ = false;
@@ -144,6 +147,9 @@ Scheduler::Impl::Impl(boost::asio::io_context& io, SchedulerOptions options, std
   if (any_blocking) pool_ = std::make_unique<boost::asio::thread_pool>(worker_pool_size());
 
   cycles_total_ = metrics_.counter("mpf_cycles_total", "Scrape cycles completed.");
+  // A timestamp rather than an age, as Prometheus convention has it: age = time() - this.
+  last_snapshot_time_ = metrics_.gauge("mpf_last_snapshot_timestamp_seconds",
+                                       "Unix time at which the last snapshot was published to the sinks.");
   skipped_ticks_ = metrics_.counter("mpf_scheduler_skipped_ticks_total",
                                     "Ticks dropped because the previous cycle was still running.");
   late_cycles_ = metrics_.counter("mpf_scheduler_late_cycles_total",
@@ -152,6 +158,8 @@ Scheduler::Impl::Impl(boost::asio::io_context& io, SchedulerOptions options, std
   cycle_duration_ = metrics_.histogram("mpf_cycle_duration_seconds",
                                        "Time from the start of a cycle to the publication of its snapshot.",
                                        exponential_buckets(0.001, 2, 18));
+  tick_duration_ = metrics_.histogram(kManagerTickDuration, kManagerTickDurationHelp,
+                                      manager_tick_buckets(options_.resolution));
 }
 
 Scheduler::Impl::~Impl() { shutdown(); }
@@ -272,7 +280,11 @@ void Scheduler::Impl::finish_cycle(std::uint64_t cycle) {
   Clock::time_point now = Clock::now();
   auto duration = now - started;
   cycles_total_->inc();
+  last_snapshot_time_->set(
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   cycle_duration_->observe(std::chrono::duration<double>(duration).count());
+  // metrics-server observes its tick after Store(); here the processors (its storage) and publish.
+  tick_duration_->observe(std::chrono::duration<double>(duration).count());
   log_.info_v(1, "Scrape finished",
               {{"cycle", std::to_string(cycle)}, {"duration", mpf::format_duration(duration)},
                {"targets", std::to_string(targets)}, {"failures", std::to_string(failures)}});

@@ -30,6 +30,7 @@ struct ServingCounters {
   std::atomic<std::uint64_t> handler_exceptions{0};      // handlers that threw (answered 500)
   std::atomic<std::uint64_t> too_many_requests{0};       // 429s from the in-flight limit
   std::atomic<std::uint64_t> malformed_requests{0};      // 400, 413 and 431 answers (connection closed)
+  std::atomic<std::uint64_t> compressed_responses{0};    // bodies the server gzip-compressed itself
 };
 
 // A snapshot of ServingCounters plus the certificates' reload counts, for tests and /metrics.
@@ -42,6 +43,7 @@ struct ServingStats {
   std::uint64_t handler_exceptions = 0;
   std::uint64_t too_many_requests = 0;
   std::uint64_t malformed_requests = 0;
+  std::uint64_t compressed_responses = 0;
   std::uint64_t certificate_reloads = 0;
   std::uint64_t certificate_reload_failures = 0;
   // Responses of one class: responses_in(2) counts 2xx.

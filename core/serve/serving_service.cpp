@@ -113,6 +113,7 @@ ServingStats ServingService::stats() const noexcept {
   stats.handler_exceptions = c.handler_exceptions.load();
   stats.too_many_requests = c.too_many_requests.load();
   stats.malformed_requests = c.malformed_requests.load();
+  stats.compressed_responses = c.compressed_responses.load();
   std::lock_guard lock(mutex_);
   stats.listeners = listeners_.size();
   for (const auto& [key, listener] : listeners_) {

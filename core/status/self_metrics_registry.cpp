@@ -134,24 +134,13 @@ std::string format_metric_value(double value) {
   return std::string(buf, static_cast<std::size_t>(fixed.ptr - buf));
 }
 
-std::vector<double> exponential_buckets(double start, double factor, std::size_t count) {
-  std::vector<double> out;
-  out.reserve(count);
-  double bound = start;
-  for (std::size_t i = 0; i < count; ++i) {
-    out.push_back(bound);
-    bound *= factor;
-  }
-  return out;
-}
+// ---- AtomicHistogram ----
 
-// ---- Histogram ----
-
-Histogram::Histogram(std::vector<double> upper_bounds)
+AtomicHistogram::AtomicHistogram(std::vector<double> upper_bounds)
     : upper_bounds_(normalise_buckets(std::move(upper_bounds))),
       buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(upper_bounds_.size() + 1)) {}
 
-void Histogram::observe(double value) noexcept {
+void AtomicHistogram::observe(double value) noexcept {
   if (std::isnan(value)) return;
   auto it = std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), value);
   auto index = static_cast<std::size_t>(std::distance(upper_bounds_.begin(), it));
@@ -159,7 +148,15 @@ void Histogram::observe(double value) noexcept {
   sum_.fetch_add(value, std::memory_order_relaxed);
 }
 
-Histogram::Counts Histogram::counts() const {
+void AtomicHistogram::observe_counts(std::span<const std::uint64_t> bucket_counts, double sum) noexcept {
+  if (bucket_counts.size() != upper_bounds_.size() + 1 || std::isnan(sum)) return;
+  for (std::size_t i = 0; i < bucket_counts.size(); ++i) {
+    if (bucket_counts[i] != 0) buckets_[i].fetch_add(bucket_counts[i], std::memory_order_relaxed);
+  }
+  sum_.fetch_add(sum, std::memory_order_relaxed);
+}
+
+AtomicHistogram::Counts AtomicHistogram::counts() const {
   Counts out;
   out.cumulative.reserve(upper_bounds_.size());
   std::uint64_t running = 0;
@@ -172,7 +169,7 @@ Histogram::Counts Histogram::counts() const {
   return out;
 }
 
-std::uint64_t Histogram::count() const noexcept {
+std::uint64_t AtomicHistogram::count() const noexcept {
   std::uint64_t total = 0;
   for (std::size_t i = 0; i <= upper_bounds_.size(); ++i) total += buckets_[i].load(std::memory_order_relaxed);
   return total;
@@ -221,7 +218,7 @@ const SelfMetricsRegistry::Series* SelfMetricsRegistry::find_or_add(std::string_
     switch (type) {
       case Type::kCounter: it->second.counter = std::make_shared<CounterImpl>(); break;
       case Type::kGauge: it->second.gauge = std::make_shared<GaugeImpl>(); break;
-      case Type::kHistogram: it->second.histogram = std::make_shared<Histogram>(family.buckets); break;
+      case Type::kHistogram: it->second.histogram = std::make_shared<AtomicHistogram>(family.buckets); break;
     }
   }
   return &it->second;
@@ -285,13 +282,13 @@ std::shared_ptr<mpf::Gauge> SelfMetricsRegistry::gauge(std::string_view name, st
   return std::make_shared<GaugeImpl>();
 }
 
-std::shared_ptr<Histogram> SelfMetricsRegistry::histogram(std::string_view name, std::string_view help,
-                                                          std::vector<double> buckets,
-                                                          mpf::MetricLabels labels) noexcept {
+std::shared_ptr<mpf::Histogram> SelfMetricsRegistry::histogram(std::string_view name, std::string_view help,
+                                                               std::vector<double> upper_bounds,
+                                                               mpf::MetricLabels labels) noexcept {
   const char* error = "internal";
   try {
-    buckets = normalise_buckets(std::move(buckets));
-    std::shared_ptr<Histogram> out;
+    std::vector<double> buckets = normalise_buckets(std::move(upper_bounds));
+    std::shared_ptr<mpf::Histogram> out;
     {
       std::lock_guard lock(mu_);
       if (const Series* s = find_or_add(name, help, Type::kHistogram, std::move(labels), &buckets, error)) {
@@ -300,10 +297,10 @@ std::shared_ptr<Histogram> SelfMetricsRegistry::histogram(std::string_view name,
     }
     if (out) return out;
     count_error(error);
-    return std::make_shared<Histogram>(std::move(buckets));
+    return std::make_shared<AtomicHistogram>(std::move(buckets));
   } catch (...) {
     count_error("internal");
-    return std::make_shared<Histogram>(std::vector<double>{});
+    return std::make_shared<AtomicHistogram>(std::vector<double>{});
   }
 }
 
@@ -347,7 +344,7 @@ std::string SelfMetricsRegistry::render_prometheus_text() const {
         case Type::kCounter: append_sample(out, name, "", labels, nullptr, series.counter->value()); break;
         case Type::kGauge: append_sample(out, name, "", labels, nullptr, series.gauge->value()); break;
         case Type::kHistogram: {
-          Histogram::Counts counts = series.histogram->counts();
+          AtomicHistogram::Counts counts = series.histogram->counts();
           const auto& bounds = series.histogram->upper_bounds();
           for (std::size_t i = 0; i < bounds.size(); ++i) {
             std::pair<std::string_view, std::string> le{"le", format_metric_value(bounds[i])};
@@ -376,6 +373,18 @@ std::optional<double> SelfMetricsRegistry::value(std::string_view name, const mp
   if (it->second.counter) return it->second.counter->value();
   if (it->second.gauge) return it->second.gauge->value();
   return std::nullopt;
+}
+
+std::optional<AtomicHistogram::Counts> SelfMetricsRegistry::histogram_counts(std::string_view name,
+                                                                             const mpf::MetricLabels& labels) const {
+  mpf::MetricLabels key = labels;
+  std::sort(key.begin(), key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::lock_guard lock(mu_);
+  auto family = families_.find(name);
+  if (family == families_.end()) return std::nullopt;
+  auto it = family->second.series.find(key);
+  if (it == family->second.series.end() || !it->second.histogram) return std::nullopt;
+  return it->second.histogram->counts();
 }
 
 std::size_t SelfMetricsRegistry::series_count() const {

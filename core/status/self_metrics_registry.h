@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,18 +21,16 @@ namespace mpf::core {
 // to 2^53 are written without an exponent ("1048576", not "1.048576e+06") so counters stay readable.
 std::string format_metric_value(double value);
 
-// `count` upper bounds start, start*factor, start*factor^2, ...
-std::vector<double> exponential_buckets(double start, double factor, std::size_t count);
-
-// A cumulative histogram with fixed upper bounds. Core-only: the SDK exposes counters and gauges, but
-// the host needs histograms for its own latencies (and metrics-server's). observe() is lock-free.
-class Histogram {
+// The registry's histogram (mpf::Histogram). Exported for the registry's own rendering and tests;
+// callers hold it as mpf::Histogram. observe() and observe_counts() are lock-free.
+class AtomicHistogram final : public mpf::Histogram {
  public:
   // Bounds are sorted and deduplicated; +Inf and NaN are dropped (the +Inf bucket is implicit).
-  explicit Histogram(std::vector<double> upper_bounds);
+  explicit AtomicHistogram(std::vector<double> upper_bounds);
 
   // NaN observations are ignored; they would poison the sum forever.
-  void observe(double value) noexcept;
+  void observe(double value) noexcept override;
+  void observe_counts(std::span<const std::uint64_t> bucket_counts, double sum) noexcept override;
 
   struct Counts {
     // cumulative[i] = observations <= upper_bounds()[i]; the +Inf bucket equals `count`.
@@ -73,8 +72,9 @@ class SelfMetricsRegistry final : public mpf::SelfMetrics {
                                     mpf::MetricLabels labels = {}) noexcept override;
   // Asking again with the same name and labels returns the same histogram; the buckets must match
   // those the family was first registered with.
-  std::shared_ptr<Histogram> histogram(std::string_view name, std::string_view help, std::vector<double> buckets,
-                                       mpf::MetricLabels labels = {}) noexcept;
+  std::shared_ptr<mpf::Histogram> histogram(std::string_view name, std::string_view help,
+                                            std::vector<double> upper_bounds,
+                                            mpf::MetricLabels labels = {}) noexcept override;
   // Label order does not matter, as for lookups. A family left without series is not rendered.
   void remove(std::string_view name, const mpf::MetricLabels& labels) noexcept override;
 
@@ -83,6 +83,9 @@ class SelfMetricsRegistry final : public mpf::SelfMetrics {
 
   // The current value of a counter or gauge series, or nullopt if it is not registered.
   std::optional<double> value(std::string_view name, const mpf::MetricLabels& labels = {}) const;
+  // The current counts of a histogram series, or nullopt if it is not registered.
+  std::optional<AtomicHistogram::Counts> histogram_counts(std::string_view name,
+                                                          const mpf::MetricLabels& labels = {}) const;
   // Number of exported series over all families.
   std::size_t series_count() const;
 
@@ -92,7 +95,7 @@ class SelfMetricsRegistry final : public mpf::SelfMetrics {
   struct Series {
     std::shared_ptr<mpf::Counter> counter;
     std::shared_ptr<mpf::Gauge> gauge;
-    std::shared_ptr<Histogram> histogram;
+    std::shared_ptr<AtomicHistogram> histogram;
   };
   struct Family {
     Type type = Type::kCounter;

@@ -85,6 +85,29 @@ expect_contains "/version" "$(curl -sS --max-time 10 --cacert "$MPF_TMP/certs/ap
   "https://127.0.0.1:$api_port/version")" '"gitVersion":"v'
 pass "curl: /metrics has the host's self-metrics and /version its gitVersion"
 
+# metrics-server's own families, with its types and HELP texts: exactly the six its e2e test expects.
+families=$(grep -o '^# TYPE metrics_server_[a-z_]*' <<<"$self" | awk '{print $3}' | sort | tr '\n' ' ')
+expected_families="metrics_server_api_metric_freshness_seconds metrics_server_kubelet_last_request_time_seconds \
+metrics_server_kubelet_request_duration_seconds metrics_server_kubelet_request_total \
+metrics_server_manager_tick_duration_seconds metrics_server_storage_points "
+[[ "$families" == "$expected_families" ]] || fail "metrics_server_* families: got '$families'"
+for family in 'metrics_server_api_metric_freshness_seconds histogram' \
+  'metrics_server_kubelet_last_request_time_seconds gauge' \
+  'metrics_server_kubelet_request_duration_seconds histogram' 'metrics_server_kubelet_request_total counter' \
+  'metrics_server_manager_tick_duration_seconds histogram' 'metrics_server_storage_points gauge'; do
+  expect_contains "/metrics TYPE" "$self" "# TYPE $family"$'\n'
+done
+expect_contains "/metrics HELP" "$self" \
+  '# HELP metrics_server_kubelet_request_total [ALPHA] Number of requests sent to Kubelet API'
+expect_contains "/metrics HELP" "$self" \
+  '# HELP metrics_server_manager_tick_duration_seconds [ALPHA] The total time spent collecting and storing metrics in seconds.'
+expect_contains "/metrics requests" "$self" 'metrics_server_kubelet_request_total{success="true"} '
+expect_contains "/metrics per node" "$self" 'metrics_server_kubelet_request_duration_seconds_bucket{node="node-'
+expect_contains "/metrics per node" "$self" 'metrics_server_kubelet_last_request_time_seconds{node="node-'
+# Every node has a rate by now (the Metrics API lists all three).
+expect_contains "/metrics storage" "$self" 'metrics_server_storage_points{type="node"} 3'$'\n'
+pass "curl: /metrics has metrics-server's kubelet, manager and storage families"
+
 # The real kubectl, through a kubeconfig pointing at our server and its CA.
 cat >"$MPF_TMP/kubectl.yaml" <<YAML
 apiVersion: v1

@@ -89,19 +89,6 @@ void fail(ServerResponse& response, const StatusError& error, bool pretty, bool 
   write_status(body.writer(), error);
 }
 
-// The apiserver's gzip negotiation: any comma-separated token that is exactly "gzip" (no q-values).
-bool accepts_gzip(const ServerRequest& request) {
-  std::string_view rest = request.header("Accept-Encoding");
-  while (!rest.empty()) {
-    const std::size_t comma = rest.find(',');
-    std::string_view token = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-    if (token == "gzip") return true;
-  }
-  return false;
-}
 
 StatusError status_error(int code, std::string_view reason, std::string message) {
   StatusError error;
@@ -113,11 +100,13 @@ StatusError status_error(int code, std::string_view reason, std::string message)
 
 }  // namespace
 
-ApiHandler::ApiHandler(LabelSelector node_selector, std::string preferred_version, bool show_swap)
+ApiHandler::ApiHandler(LabelSelector node_selector, std::string preferred_version, bool show_swap,
+                       std::shared_ptr<const MetricFreshness> freshness)
     : node_selector_(std::move(node_selector)),
       preferred_version_(std::move(preferred_version)),
       show_swap_(show_swap),
-      lists_(std::make_shared<WholeListBodies>(node_selector_, show_swap)) {}
+      lists_(std::make_shared<WholeListBodies>(node_selector_, show_swap)),
+      freshness_(std::move(freshness)) {}
 
 void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std::int64_t now_ns,
                         ServerResponse& response) const {
@@ -181,6 +170,7 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
                                 protobuf ? ListEncoding::kProtobuf : ListEncoding::kJson, accepts_gzip(request),
                                 state.metrics, state.cluster, now_ns);
     if (list.body) {
+      if (freshness_) freshness_->observe_sorted(*list.item_timestamps, now_ns);
       response.shared_body = std::move(list.body);
       if (list.gzipped) {
         response.headers.emplace_back("Content-Encoding", "gzip");
@@ -207,10 +197,19 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
     return false;
   };
 
+  auto observe = [&](auto&& items) {
+    if (!freshness_) return;
+    std::vector<std::int64_t> timestamps;
+    timestamps.reserve(items.size());
+    for (const auto& item : items) timestamps.push_back(item.timestamp_ns);
+    freshness_->observe(timestamps, now_ns);
+  };
+
   switch (route.kind) {
     case Route::kNodeList: {
       NodeItems items;
       collect_node_items(s, cluster, node_selector_, &query, show_swap_, items);
+      observe(items.items);
       if (bad_include_object(items.items.size())) return;
       if (protobuf) return append_node_metrics_list_pb(response.body, items.items, now_ns, api_version);
       Body body(response, pretty);
@@ -225,6 +224,7 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
       if (node == nullptr) return fail(response, node_metrics_not_found(route.name), pretty, protobuf);
       if (bad_include_object(1)) return;
       const NodeMetricsItem item = node_item(s, *node, *meta, show_swap_);
+      observe(std::span(&item, 1));
       if (protobuf) return append_node_metrics_pb(response.body, item, now_ns, api_version);
       Body body(response, pretty);
       if (table) return write_node_metrics_table(body.writer(), std::span(&item, 1), now_ns, table_options);
@@ -233,6 +233,7 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
     case Route::kPodList: {
       PodItems items;
       collect_pod_items(s, cluster, route.namespace_name, &query, show_swap_, items);
+      observe(items.items);
       if (bad_include_object(items.items.size())) return;
       if (protobuf) return append_pod_metrics_list_pb(response.body, items.items, now_ns, api_version);
       Body body(response, pretty);
@@ -250,6 +251,7 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
       containers.reserve(pod->container_count);
       if (bad_include_object(1)) return;
       const PodMetricsItem item = pod_item(s, *pod, *meta, containers, show_swap_);
+      observe(std::span(&item, 1));
       if (protobuf) return append_pod_metrics_pb(response.body, item, now_ns, api_version);
       Body body(response, pretty);
       if (table) return write_pod_metrics_table(body.writer(), std::span(&item, 1), now_ns, table_options);

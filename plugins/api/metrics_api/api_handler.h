@@ -9,6 +9,7 @@
 #include <string>
 
 #include "metrics_api/list_bodies.h"
+#include "metrics_api/metric_freshness.h"
 #include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/http_server.h"
 #include "mpf/sdk/label_selector.h"
@@ -30,7 +31,9 @@ class ApiHandler {
  public:
   /// `node_selector` is AND-ed with each node list's labelSelector; `preferred_version` ("v1beta1" or
   /// "v1") is what discovery reports as preferred.
-  ApiHandler(LabelSelector node_selector, std::string preferred_version, bool show_swap = false);
+  /// `freshness` (may be null) observes every returned item's age.
+  ApiHandler(LabelSelector node_selector, std::string preferred_version, bool show_swap = false,
+             std::shared_ptr<const MetricFreshness> freshness = nullptr);
 
   /// Answers every path under /apis. `now_ns` is the request time (reported as creationTimestamp).
   void handle(const ServerRequest& request, const ApiState& state, std::int64_t now_ns, ServerResponse& response) const;
@@ -41,6 +44,7 @@ class ApiHandler {
   bool show_swap_ = false;
   // Shared by copies of the handler; internally synchronised.
   std::shared_ptr<WholeListBodies> lists_;
+  std::shared_ptr<const MetricFreshness> freshness_;
 };
 
 }  // namespace mpf::api::metrics

@@ -1,13 +1,12 @@
 #include "metrics_api/list_bodies.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 
 #include "metrics_api/go_format.h"
 #include "metrics_api/json_writer.h"
 #include "metrics_api/list_items.h"
 #include "metrics_api/metrics_objects.h"
+#include "mpf/sdk/gzip.h"
 
 namespace mpf::api::metrics {
 namespace {
@@ -17,22 +16,6 @@ std::int64_t second_of(std::int64_t ns) { return ns >= 0 ? ns / 1'000'000'000 : 
 std::string_view api_version_of(bool v1) { return v1 ? kApiVersionV1 : kApiVersionV1beta1; }
 
 }  // namespace
-
-std::string gzip_compress(std::string_view text) {
-  std::string out;
-  z_stream stream{};
-  // 15 + 16: a gzip wrapper rather than zlib's.
-  if (deflateInit2(&stream, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return out;
-  out.resize(deflateBound(&stream, static_cast<uLong>(text.size())) + 64);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  stream.avail_in = static_cast<uInt>(text.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&stream, Z_FINISH);
-  out.resize(rc == Z_STREAM_END ? stream.total_out : 0);
-  deflateEnd(&stream);
-  return out;
-}
 
 ListBody WholeListBodies::get(ListResource resource, bool v1, ListEncoding encoding, bool gzip,
                               const SnapshotPtr& metrics, const std::shared_ptr<const ClusterSnapshot>& cluster,
@@ -48,13 +31,12 @@ ListBody WholeListBodies::get(ListResource resource, bool v1, ListEncoding encod
   }
   ListBody out;
   out.item_timestamps = entry.item_timestamps;
-  out.body = plain_for(entry, encoding, now_ns);
-  if (gzip && out.body && out.body->size() > kGzipThresholdBytes) {
-    if (auto compressed = gzip_for(entry, encoding, now_ns)) {
-      out.body = std::move(compressed);
-      out.gzipped = true;
-    }
+  // Every second's body has the template's size, so the choice needs no re-stamped plain body.
+  if (gzip && entry.text.size() > kGzipThresholdBytes) {
+    out.body = gzip_for(entry, encoding, now_ns);
+    out.gzipped = out.body != nullptr;
   }
+  if (!out.body) out.body = plain_for(entry, encoding, now_ns);
   return out;
 }
 

@@ -81,7 +81,4 @@ class WholeListBodies {
   std::array<Entry, 8> entries_;
 };
 
-/// `text` as one gzip member (level 1, as the apiserver compresses).
-std::string gzip_compress(std::string_view text);
-
 }  // namespace mpf::api::metrics

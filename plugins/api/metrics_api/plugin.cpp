@@ -101,13 +101,14 @@ Result<SinkPtr> create_metrics_api_sink(const MetricsApiConfig& config, PluginCo
         "Authentication and authorization options are set but not enforced yet (issue #7): every request is "
         "served without authentication");
   }
-  return SinkPtr(std::make_unique<MetricsApiSink>(config, ApiHandler(std::move(node_selector).value(),
-                                                                     config.preferred_version, config.show_swap),
-                                                  std::move(view).value(), context));
+  auto freshness = std::make_shared<const MetricFreshness>(context.self_metrics());
+  return SinkPtr(std::make_unique<MetricsApiSink>(
+      config, ApiHandler(std::move(node_selector).value(), config.preferred_version, config.show_swap, freshness),
+      std::move(view).value(), context));
 }
 
 }  // namespace mpf::api::metrics
 
 MPF_SINK_PLUGIN(metrics_api, "0.1.0",
-                "Serves the metrics.k8s.io API (v1beta1 and v1, JSON) over the host's HTTPS server.",
+                "Serves the metrics.k8s.io API (v1beta1 and v1; JSON, protobuf, Table; OpenAPI) over the host's HTTPS server.",
                 mpf::api::metrics::metrics_api_options, mpf::api::metrics::create_metrics_api_sink)

@@ -21,7 +21,8 @@ std::int64_t now_unix_ns() {
 }  // namespace
 
 KubeletHttpSource::KubeletHttpSource(const KubeletClientConfig& config, std::string default_path, NodeSet nodes,
-                                     std::shared_ptr<HttpClient> client, KubeletDecoder decode, Logger& logger)
+                                     std::shared_ptr<HttpClient> client, KubeletDecoder decode, Logger& logger,
+                                     std::shared_ptr<KubeletRequestMetrics> request_metrics)
     : preferred_address_types_(config.preferred_address_types),
       port_(config.port),
       use_node_status_port_(config.use_node_status_port),
@@ -29,7 +30,12 @@ KubeletHttpSource::KubeletHttpSource(const KubeletClientConfig& config, std::str
       nodes_(std::move(nodes)),
       logger_(logger),
       client_(std::move(client)),
-      decode_(std::move(decode)) {}
+      decode_(std::move(decode)),
+      request_metrics_(std::move(request_metrics)) {}
+
+KubeletHttpSource::~KubeletHttpSource() {
+  if (request_metrics_) request_metrics_->set_nodes({});
+}
 
 Status KubeletHttpSource::start() noexcept {
   if (!nodes_.view || nodes_.sync_timeout.count() == 0) return Status::ok();
@@ -56,21 +62,32 @@ void KubeletHttpSource::add_target(const NodeInfo& node, std::vector<Target>& ou
 }
 
 Status KubeletHttpSource::list_targets(std::vector<Target>& out) noexcept {
+  const std::size_t first = out.size();
   if (!nodes_.view) {
     for (const auto& node : nodes_.static_nodes) add_target(node, out);
-    return Status::ok();
+  } else {
+    // The snapshot is immutable and current as of its last published change; a failing watch keeps
+    // the last nodes known (as an informer cache does), and the health explains it in the logs.
+    std::shared_ptr<const ClusterSnapshot> snapshot = nodes_.view->snapshot();
+    for (const auto& node : snapshot->nodes) {
+      if (nodes_.selector.matches(node->labels)) add_target(*node, out);
+    }
   }
-  // The snapshot is immutable and current as of its last published change; a failing watch keeps the
-  // last nodes known (as an informer cache does), and the health explains it in the logs.
-  std::shared_ptr<const ClusterSnapshot> snapshot = nodes_.view->snapshot();
-  for (const auto& node : snapshot->nodes) {
-    if (nodes_.selector.matches(node->labels)) add_target(*node, out);
+  if (request_metrics_) {
+    // Departed nodes lose their per-node series here (metrics-server keeps them forever, #1114).
+    std::vector<std::string> names;
+    names.reserve(out.size() - first);
+    for (std::size_t i = first; i < out.size(); ++i) names.push_back(out[i].name);
+    request_metrics_->set_nodes(names);
   }
   return Status::ok();
 }
 
 void KubeletHttpSource::scrape(const Target& target, Deadline deadline, NodeBatch& batch, ScrapeDone done) noexcept {
+  const auto started = std::chrono::steady_clock::now();
   if (auto it = target.attributes.find(kAddressErrorAttribute); it != target.attributes.end()) {
+    // metrics-server resolves the address inside its request, so this is a failed request there too.
+    if (request_metrics_) request_metrics_->record(target.name, std::chrono::steady_clock::now() - started, false);
     done(ScrapeOutcome::failure(FailureReason::kDns, Status::permanent(it->second)));
     return;
   }
@@ -81,18 +98,18 @@ void KubeletHttpSource::scrape(const Target& target, Deadline deadline, NodeBatc
   request.target = target.attributes.at("path");
   request.deadline = deadline;
   const std::int64_t sent_at_ns = now_unix_ns();
-  client_->get(std::move(request), [&batch, done = std::move(done), sent_at_ns, decode = decode_](
-                                       const Status& transport, FailureReason reason, const HttpResponse& response) {
+  client_->get(std::move(request), [&batch, done = std::move(done), sent_at_ns, decode = decode_, started,
+                                     metrics = request_metrics_, node = target.name](
+                                        const Status& transport, FailureReason reason, const HttpResponse& response) {
     ScrapeOutcome outcome = classify_response(transport, reason, response);
-    if (!outcome.status.is_ok()) {
-      done(std::move(outcome));
-      return;
+    if (outcome.status.is_ok()) {
+      if (Status st = decode(response.body, sent_at_ns, batch); !st.is_ok()) {
+        outcome = ScrapeOutcome::failure(FailureReason::kParse, st);
+      }
     }
-    if (Status st = decode(response.body, sent_at_ns, batch); !st.is_ok()) {
-      done(ScrapeOutcome::failure(FailureReason::kParse, st));
-      return;
-    }
-    done(ScrapeOutcome::success());
+    // As metrics-server's collectNode: the request and its decoding, observed before `done`.
+    if (metrics) metrics->record(node, std::chrono::steady_clock::now() - started, outcome.status.is_ok());
+    done(std::move(outcome));
   });
 }
 
@@ -124,9 +141,10 @@ Result<SourcePtr> make_kubelet_source(const KubeletClientConfig& config, std::st
   auto client = context.make_http_client(
       http_client_options(config, "metrics-server/" MPF_SDK_VERSION_STRING, base_credentials));
   if (!client) return client.status();
+  auto request_metrics = std::make_shared<KubeletRequestMetrics>(context.self_metrics());
   return SourcePtr(std::make_unique<KubeletHttpSource>(config, std::move(default_path), std::move(set),
                                                        std::move(client).value(), std::move(decode),
-                                                       context.logger()));
+                                                       context.logger(), std::move(request_metrics)));
 }
 
 }  // namespace mpf::sources::kubelet

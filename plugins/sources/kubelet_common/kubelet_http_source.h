@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kubelet_common/kubelet_client_config.h"
+#include "kubelet_common/kubelet_request_metrics.h"
 #include "kubelet_common/node_targets.h"
 #include "mpf/sdk/context.h"
 #include "mpf/sdk/cluster_view.h"
@@ -31,11 +32,15 @@ struct NodeSet {
 };
 
 /// The transport both kubelet sources share: one target per node, GET <path> through the host's HTTP
-/// engine, failures classified, the body decoded inside the response callback (no copy).
+/// engine, failures classified, the body decoded inside the response callback (no copy). Every request
+/// is observed in metrics-server's kubelet families (`request_metrics`, optional).
 class KubeletHttpSource : public Source {
  public:
   KubeletHttpSource(const KubeletClientConfig& config, std::string default_path, NodeSet nodes,
-                    std::shared_ptr<HttpClient> client, KubeletDecoder decode, Logger& logger);
+                    std::shared_ptr<HttpClient> client, KubeletDecoder decode, Logger& logger,
+                    std::shared_ptr<KubeletRequestMetrics> request_metrics = nullptr);
+  /// Removes the per-node request series; answers still in flight then only count as requests.
+  ~KubeletHttpSource() override;
 
   /// With a cluster view: waits (up to sync_timeout) for the first node list, as metrics-server waits
   /// for its informers, so that the first cycle scrapes every node.
@@ -54,6 +59,8 @@ class KubeletHttpSource : public Source {
   Logger& logger_;
   std::shared_ptr<HttpClient> client_;
   KubeletDecoder decode_;
+  // Shared with the response callbacks, which may outlive the source.
+  std::shared_ptr<KubeletRequestMetrics> request_metrics_;
 };
 
 /// Everything a kubelet source's factory does besides choosing its codec: validates the shared options,

@@ -58,6 +58,49 @@ TEST(RatesProcessorTest, BuiltInPluginComputesRatesFromTwoCycles) {
   EXPECT_EQ(ctx.registry().value("metrics_server_storage_points", {{"type", "container"}}), 1.0);
 }
 
+// metrics_server_storage_points{type}: entries with a previous point, i.e. those a rate can be served
+// for (metrics-server's len(prevNodes) and its container count), set after every cycle.
+TEST(RatesProcessorTest, StoragePointsCountPointsWithAPrevious) {
+  test::TestContext ctx;
+  ctx.settings().resolution = std::chrono::seconds(15);
+  auto made = mpf_builtin_plugin_rates().create_processor(ConfigValue(), "p", ctx);
+  ASSERT_TRUE(made.is_ok());
+  Processor& rates = **made;
+  auto two_containers = [](std::int64_t t_s, std::uint64_t cpu_s) {
+    ScrapeResult r = scrape(t_s, cpu_s);
+    auto batch = std::make_shared<NodeBatch>(*r.batch);
+    Sample s = batch->containers.front().sample;
+    batch->add_container("default", "web", "sidecar", s);
+    r.batch = batch;
+    return r;
+  };
+  auto points = [&](const char* type) { return ctx.registry().value("metrics_server_storage_points", {{"type", type}}); };
+
+  Snapshot first;
+  first.scrapes.push_back(two_containers(100, 10));
+  ASSERT_TRUE(rates.process(first).is_ok());
+  EXPECT_EQ(points("node"), 0.0) << "stored, but nothing to compute a rate from yet";
+  EXPECT_EQ(points("container"), 0.0);
+
+  Snapshot second;
+  second.scrapes.push_back(two_containers(115, 25));
+  ASSERT_TRUE(rates.process(second).is_ok());
+  EXPECT_EQ(points("node"), 1.0);
+  EXPECT_EQ(points("container"), 2.0);
+  EXPECT_NE(ctx.registry().render_prometheus_text().find(
+                "# HELP metrics_server_storage_points [ALPHA] Number of metrics points stored.\n"
+                "# TYPE metrics_server_storage_points gauge\n"
+                "metrics_server_storage_points{type=\"container\"} 2\n"
+                "metrics_server_storage_points{type=\"node\"} 1\n"),
+            std::string::npos)
+      << ctx.registry().render_prometheus_text();
+
+  Snapshot empty;  // the node is gone
+  ASSERT_TRUE(rates.process(empty).is_ok());
+  EXPECT_EQ(points("node"), 0.0);
+  EXPECT_EQ(points("container"), 0.0);
+}
+
 TEST(RatesProcessorTest, ResolutionComesFromThePipeline) {
   // A container started 12 s before its first sample is "fresh" (10 s ≤ age < resolution) only when the
   // resolution is above 12 s: then it is served from one sample, using its start time as a zero point.

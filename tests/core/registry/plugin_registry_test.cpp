@@ -22,6 +22,10 @@ class NullMetrics : public SelfMetrics {
  public:
   std::shared_ptr<Counter> counter(std::string_view, std::string_view, MetricLabels) noexcept override { return nullptr; }
   std::shared_ptr<Gauge> gauge(std::string_view, std::string_view, MetricLabels) noexcept override { return nullptr; }
+  std::shared_ptr<Histogram> histogram(std::string_view, std::string_view, std::vector<double>,
+                                       MetricLabels) noexcept override {
+    return nullptr;
+  }
   void remove(std::string_view, const MetricLabels&) noexcept override {}
 };
 

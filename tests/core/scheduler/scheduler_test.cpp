@@ -163,6 +163,45 @@ TEST_F(SchedulerTest, FirstCycleAtStartThenEveryResolution) {
   EXPECT_EQ(metric("mpf_scheduler_skipped_ticks_total"), 0);
   EXPECT_THAT(metrics_.render_prometheus_text(),
               HasSubstr("\nmpf_cycle_duration_seconds_count " + std::to_string(published_.size()) + "\n"));
+  // The last publication's time: at or after the last snapshot's end, and not in the future.
+  const double last = metric("mpf_last_snapshot_timestamp_seconds");
+  const double wall = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_GE(last, std::chrono::duration<double>(published_.back()->finished_at.time_since_epoch()).count() - 0.001);
+  EXPECT_LE(last, wall);
+}
+
+// metrics-server's own family: one observation per cycle, buckets derived from the resolution.
+TEST_F(SchedulerTest, EveryCycleIsObservedInTheManagerTickHistogram) {
+  for (auto resolution : {15s, 60s}) {
+    SCOPED_TRACE(resolution.count());
+    SelfMetricsRegistry metrics;
+    auto source = make_source({"n1"}, succeed_at_once());
+    SchedulerOptions o = options();
+    o.resolution = resolution;
+    published_.clear();
+    auto scheduler = std::make_unique<Scheduler>(
+        io_, o, std::vector<NamedSource>{{"kubelet", source.get()}}, std::vector<NamedProcessor>{},
+        [this](mpf::SnapshotPtr s) { published_.push_back(std::move(s)); }, log_, metrics);
+    scheduler->start();
+    ASSERT_TRUE(run_until([&] { return published_.size() >= 1; }));
+    ASSERT_TRUE(stop_and_drain(*scheduler));
+    scheduler.reset();
+
+    const std::string text = metrics.render_prometheus_text();
+    EXPECT_THAT(text, HasSubstr("# HELP metrics_server_manager_tick_duration_seconds [ALPHA] The total time spent "
+                                "collecting and storing metrics in seconds.\n"
+                                "# TYPE metrics_server_manager_tick_duration_seconds histogram\n"));
+    EXPECT_THAT(text, HasSubstr("\nmetrics_server_manager_tick_duration_seconds_count " +
+                                std::to_string(published_.size()) + "\n"));
+    const std::string extra = resolution == 15s ? "12.5 15 22.5 30" : "35 60 90 120";
+    std::string bounds;
+    const std::string prefix = "metrics_server_manager_tick_duration_seconds_bucket{le=\"";
+    for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+      std::size_t start = at + prefix.size();
+      bounds += text.substr(start, text.find('"', start) - start) + " ";
+    }
+    EXPECT_EQ(bounds, "0.005 0.01 0.025 0.05 0.1 0.25 0.5 1 2.5 5 10 " + extra + " +Inf ");
+  }
 }
 
 TEST_F(SchedulerTest, SlowCyclesNeverOverlapAndMissedTicksAreSkippedNotReplayed) {

@@ -169,6 +169,36 @@ TEST_F(ServingServiceTest, KeepsConnectionsAlive) {
   EXPECT_NE(c.headers.find("onnection: close"), std::string::npos) << c.headers;
 }
 
+TEST_F(ServingServiceTest, LargeBodiesAreGzippedForClientsThatAcceptIt) {
+  std::string big;
+  for (int i = 0; big.size() <= 200 * 1024; ++i) big += R"({"name":"pod-)" + std::to_string(i) + R"("},)";
+  const std::uint16_t port = serve(options(), {
+      json_route("/big", big),
+      json_route("/small", "{}"),
+      mpf::Route{"/precompressed", [](const mpf::ServerRequest&, mpf::ServerResponse& r) {
+                   r.body = std::string(200 * 1024, 'x');  // not gzip: must go out untouched
+                   r.headers.emplace_back("Content-Encoding", "identity");
+                 }},
+  });
+  CurlResult gz = curl(dir_, generated_cert(), url(port, "/big"), "--compressed");
+  EXPECT_EQ(gz.http_code, 200);
+  EXPECT_EQ(gz.body, big);  // curl inflated it
+  EXPECT_NE(gz.headers.find("content-encoding: gzip"), std::string::npos) << gz.headers;
+  EXPECT_NE(gz.headers.find("vary: accept-encoding"), std::string::npos) << gz.headers;
+  CurlResult plain = curl(dir_, generated_cert(), url(port, "/big"));
+  EXPECT_EQ(plain.body, big);
+  EXPECT_EQ(plain.headers.find("content-encoding"), std::string::npos) << plain.headers;
+  // q-values are not parsed, as in the apiserver: "gzip;q=1" is not the token "gzip".
+  CurlResult q = curl(dir_, generated_cert(), url(port, "/big"), "-H 'Accept-Encoding: gzip;q=1'");
+  EXPECT_EQ(q.headers.find("content-encoding"), std::string::npos) << q.headers;
+  CurlResult small = curl(dir_, generated_cert(), url(port, "/small"), "--compressed");
+  EXPECT_EQ(small.headers.find("content-encoding"), std::string::npos) << small.headers;
+  CurlResult own = curl(dir_, generated_cert(), url(port, "/precompressed"), "-H 'Accept-Encoding: gzip'");
+  EXPECT_EQ(own.body.size(), 200u * 1024);
+  EXPECT_NE(own.headers.find("content-encoding: identity"), std::string::npos) << own.headers;
+  EXPECT_EQ(service_.stats().compressed_responses, 1u);
+}
+
 TEST_F(ServingServiceTest, HeadIsAnsweredWithoutBody) {
   const std::uint16_t port = serve(options(), {json_route("/", "12345")});
   CurlResult c = curl(dir_, generated_cert(), url(port, "/"), "-I");

@@ -153,7 +153,7 @@ TEST(SelfMetricsRegistryTest, ConcurrentUpdatesAreNotLost) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(counter->value(), kThreads * kPerThread);
   EXPECT_EQ(gauge->value(), kThreads * kPerThread);
-  EXPECT_EQ(histogram->count(), static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_EQ(registry.histogram_counts("sizes")->count, static_cast<std::uint64_t>(kThreads * kPerThread));
 }
 
 TEST(SelfMetricsRegistryTest, HistogramRendersCumulativeBuckets) {
@@ -176,7 +176,7 @@ TEST(SelfMetricsRegistryTest, HistogramRendersCumulativeBuckets) {
             "request_duration_seconds_bucket{handler=\"x\",le=\"+Inf\"} 4\n"
             "request_duration_seconds_sum{handler=\"x\"} 3.875\n"
             "request_duration_seconds_count{handler=\"x\"} 4\n");
-  Histogram::Counts counts = h->counts();
+  AtomicHistogram::Counts counts = *registry.histogram_counts("request_duration_seconds", {{"handler", "x"}});
   EXPECT_EQ(counts.cumulative, (std::vector<std::uint64_t>{2, 3}));
   EXPECT_EQ(counts.count, 4u);
   EXPECT_EQ(counts.sum, 3.875);
@@ -188,7 +188,7 @@ TEST(SelfMetricsRegistryTest, HistogramWithOtherBucketsIsRefused) {
   auto second = registry.histogram("h_seconds", "H.", {1, 2, 3}, {{"other", "labels"}});
   ASSERT_NE(second, nullptr);
   second->observe(1);  // usable, not exported
-  EXPECT_EQ(first->count(), 0u);
+  EXPECT_EQ(registry.histogram_counts("h_seconds")->count, 0u);
   EXPECT_THAT(registry.value("mpf_self_metrics_errors_total", {{"reason", "bucket_conflict"}}), Optional(1.0));
   EXPECT_THAT(registry.render_prometheus_text(), Not(HasSubstr("other=")));
 }
@@ -204,8 +204,81 @@ TEST(SelfMetricsRegistryTest, HistogramWithoutLabelsAndBuckets) {
 }
 
 TEST(SelfMetricsRegistryTest, ExponentialBuckets) {
-  EXPECT_EQ(exponential_buckets(0.001, 2, 4), (std::vector<double>{0.001, 0.002, 0.004, 0.008}));
-  EXPECT_TRUE(exponential_buckets(1, 2, 0).empty());
+  EXPECT_EQ(mpf::exponential_buckets(0.001, 2, 4), (std::vector<double>{0.001, 0.002, 0.004, 0.008}));
+  EXPECT_TRUE(mpf::exponential_buckets(1, 2, 0).empty());
+  // metrics-server's freshness histogram: ExponentialBuckets(1, 1.364, 20), last bound 364.31...
+  std::vector<double> freshness = mpf::exponential_buckets(1, 1.364, 20);
+  ASSERT_EQ(freshness.size(), 20u);
+  EXPECT_NEAR(freshness.back(), 364.31, 0.01);
+}
+
+TEST(SelfMetricsRegistryTest, PrometheusDefaultBuckets) {
+  EXPECT_EQ(mpf::prometheus_default_buckets(),
+            (std::vector<double>{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}));
+}
+
+// The SDK path: a plugin only sees mpf::SelfMetrics and mpf::Histogram.
+TEST(SelfMetricsRegistryTest, SdkHistogramRendersBucketsSumAndCount) {
+  SelfMetricsRegistry registry;
+  mpf::SelfMetrics& sdk = registry;
+  std::shared_ptr<mpf::Histogram> h =
+      sdk.histogram("fetch_seconds", "[ALPHA] Fetch time.", mpf::prometheus_default_buckets(), {{"node", "n1"}});
+  ASSERT_NE(h, nullptr);
+  h->observe(0.003);
+  h->observe(0.75);
+  h->observe(12);
+  EXPECT_EQ(registry.render_prometheus_text(),
+            "# HELP fetch_seconds [ALPHA] Fetch time.\n"
+            "# TYPE fetch_seconds histogram\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"0.005\"} 1\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"0.01\"} 1\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"0.025\"} 1\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"0.05\"} 1\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"0.1\"} 1\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"0.25\"} 1\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"0.5\"} 1\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"1\"} 2\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"2.5\"} 2\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"5\"} 2\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"10\"} 2\n"
+            "fetch_seconds_bucket{node=\"n1\",le=\"+Inf\"} 3\n"
+            "fetch_seconds_sum{node=\"n1\"} 12.753\n"
+            "fetch_seconds_count{node=\"n1\"} 3\n");
+  // Same name and labels through the SDK: the same series.
+  EXPECT_EQ(sdk.histogram("fetch_seconds", "[ALPHA] Fetch time.", mpf::prometheus_default_buckets(), {{"node", "n1"}}),
+            h);
+  sdk.remove("fetch_seconds", {{"node", "n1"}});
+  EXPECT_EQ(registry.render_prometheus_text(), "");
+}
+
+TEST(SelfMetricsRegistryTest, ObserveCountsAddsPerBucketCountsAndSum) {
+  SelfMetricsRegistry registry;
+  mpf::SelfMetrics& sdk = registry;
+  auto h = sdk.histogram("age_seconds", "Age.", {1, 2, 4});
+  h->observe(1.5);
+  const std::uint64_t counts[] = {3, 0, 2, 1};  // non-cumulative; the last one is +Inf
+  h->observe_counts(counts, 20.5);
+  EXPECT_EQ(registry.render_prometheus_text(),
+            "# HELP age_seconds Age.\n"
+            "# TYPE age_seconds histogram\n"
+            "age_seconds_bucket{le=\"1\"} 3\n"
+            "age_seconds_bucket{le=\"2\"} 4\n"
+            "age_seconds_bucket{le=\"4\"} 6\n"
+            "age_seconds_bucket{le=\"+Inf\"} 7\n"
+            "age_seconds_sum 22\n"
+            "age_seconds_count 7\n");
+
+  // Wrong sizes (one per bound without +Inf, or too many) and a NaN sum change nothing.
+  const std::uint64_t too_few[] = {1, 1, 1};
+  const std::uint64_t too_many[] = {1, 1, 1, 1, 1};
+  h->observe_counts(too_few, 3);
+  h->observe_counts(too_many, 5);
+  h->observe_counts(counts, std::numeric_limits<double>::quiet_NaN());
+  h->observe_counts({}, 0);
+  AtomicHistogram::Counts after = *registry.histogram_counts("age_seconds");
+  EXPECT_EQ(after.cumulative, (std::vector<std::uint64_t>{3, 4, 6}));
+  EXPECT_EQ(after.count, 7u);
+  EXPECT_EQ(after.sum, 22);
 }
 
 TEST(SelfMetricsFormatValueTest, MatchesGoShortestFormattingWithPlainIntegers) {

@@ -66,7 +66,23 @@ struct ServerRequest {
   }
 };
 
-/// What a handler answers. Content-Length is set by the server.
+/// The apiserver's gzip negotiation: true when Accept-Encoding holds a comma-separated token that is
+/// exactly "gzip" (q-values are not parsed, so "gzip;q=0" does not count either way).
+inline bool accepts_gzip(const ServerRequest& request) {
+  std::string_view rest = request.header("Accept-Encoding");
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    std::string_view token = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (token == "gzip") return true;
+  }
+  return false;
+}
+
+/// What a handler answers. Content-Length is set by the server. Bodies over 128 KiB are gzip-compressed
+/// by the server for clients that accept it, unless the handler set Content-Encoding itself.
 struct ServerResponse {
   int status = 200;
   std::string content_type = "application/json";  // Default: application/json. Empty: none sent.

@@ -9,6 +9,8 @@
 #include <regex>
 #include <sstream>
 
+#include "core/status/self_metrics_registry.h"
+#include "metrics_api/metric_freshness.h"
 #include "metrics_api/metrics_api_sink.h"
 #include "mpf/sdk/plugin.h"
 #include "tests/test_common/temp_dir.h"
@@ -514,6 +516,44 @@ TEST_F(MetricsApiSinkTest, OpenApiDocumentsWithKubeOpenapiCaching) {
   EXPECT_EQ(stale.code, 301);
   EXPECT_EQ(header("Location"), marker + hash);
   EXPECT_EQ(get("/openapi/v3/apis/other.k8s.io/v1").code, 404);
+}
+
+TEST_F(MetricsApiSinkTest, EveryReturnedItemIsObservedInTheFreshnessHistogram) {
+  start();
+  const char* kFamily = "metrics_server_api_metric_freshness_seconds";
+  get("/apis/metrics.k8s.io/v1beta1/nodes");                           // 2 items, pre-rendered list
+  get("/apis/metrics.k8s.io/v1beta1/nodes/n1");                        // 1
+  get("/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods");     // 1, rendered on the fly
+  get("/apis/metrics.k8s.io/v1beta1/nodes/nx");                        // an error: none
+  auto counts = ctx_.registry().histogram_counts(kFamily);
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(counts->count, 4u);
+  // The samples are from 2021: every observation is beyond the last bound (364.31 s).
+  EXPECT_EQ(counts->cumulative.back(), 0u);
+  EXPECT_GT(counts->sum, 4 * 1e8);
+  EXPECT_THAT(ctx_.registry().render_prometheus_text(),
+              HasSubstr("# HELP metrics_server_api_metric_freshness_seconds [ALPHA] Freshness of metrics exported\n"
+                        "# TYPE metrics_server_api_metric_freshness_seconds histogram\n"
+                        "metrics_server_api_metric_freshness_seconds_bucket{le=\"1\"} 0\n"
+                        "metrics_server_api_metric_freshness_seconds_bucket{le=\"1.364\"} 0\n"));
+}
+
+TEST(MetricFreshnessTest, SortedBatchesCountLikeSingleObservations) {
+  core::SelfMetricsRegistry one_by_one, batched;
+  MetricFreshness a(one_by_one), b(batched);
+  const std::int64_t now = 1'700'000'000'000'000'000;
+  std::vector<std::int64_t> ts;
+  for (int i = 0; i < 500; ++i) ts.push_back(now - static_cast<std::int64_t>(i) * 997'000'000);  // 0 .. ~497 s old
+  ts.push_back(now - 1'000'000'000);  // exactly on the bound 1: counts in le="1"
+  a.observe(ts, now);
+  std::sort(ts.begin(), ts.end());
+  b.observe_sorted(ts, now);
+  auto ca = one_by_one.histogram_counts("metrics_server_api_metric_freshness_seconds");
+  auto cb = batched.histogram_counts("metrics_server_api_metric_freshness_seconds");
+  ASSERT_TRUE(ca && cb);
+  EXPECT_EQ(ca->cumulative, cb->cumulative);
+  EXPECT_EQ(ca->count, cb->count);
+  EXPECT_NEAR(ca->sum, cb->sum, 1e-6 * ca->sum);
 }
 
 TEST_F(MetricsApiSinkTest, WarnsOnceWhenAuthOptionsAreSet) {

@@ -1,0 +1,89 @@
+#include "kubelet_common/kubelet_request_metrics.h"
+
+#include <utility>
+
+namespace mpf::sources::kubelet {
+
+namespace {
+
+MetricLabels node_labels(std::string_view node) { return {{"node", std::string(node)}}; }
+
+std::int64_t system_unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+KubeletRequestMetrics::KubeletRequestMetrics(SelfMetrics& metrics, UnixClock now)
+    : metrics_(metrics),
+      now_(now ? std::move(now) : UnixClock(system_unix_seconds)),
+      succeeded_(metrics.counter(kRequestTotal, kRequestTotalHelp, {{"success", "true"}})),
+      failed_(metrics.counter(kRequestTotal, kRequestTotalHelp, {{"success", "false"}})) {}
+
+KubeletRequestMetrics::~KubeletRequestMetrics() {
+  // A source that is gone requests nothing any more.
+  std::lock_guard lock(mu_);
+  for (const auto& entry : series_) remove_series(entry.first);
+}
+
+void KubeletRequestMetrics::record(std::string_view node, std::chrono::steady_clock::duration duration,
+                                   bool success) noexcept {
+  const std::shared_ptr<Counter>& total = success ? succeeded_ : failed_;
+  if (total) total->inc();
+  try {
+    NodeSeries series;
+    {
+      std::lock_guard lock(mu_);
+      if (listed_once_ && listed_.find(node) == listed_.end()) return;
+      auto it = series_.find(node);
+      if (it == series_.end()) {
+        NodeSeries added{metrics_.histogram(kRequestDuration, kRequestDurationHelp, prometheus_default_buckets(),
+                                            node_labels(node)),
+                         metrics_.gauge(kLastRequestTime, kLastRequestTimeHelp, node_labels(node))};
+        it = series_.emplace(std::string(node), std::move(added)).first;
+      }
+      series = it->second;
+    }
+    if (series.duration) series.duration->observe(std::chrono::duration<double>(duration).count());
+    if (series.last_request) series.last_request->set(static_cast<double>(now_()));
+  } catch (...) {
+    // Out of memory for a node's series: the request stays counted in request_total.
+  }
+}
+
+void KubeletRequestMetrics::set_nodes(const std::vector<std::string>& nodes) noexcept {
+  try {
+    std::set<std::string, std::less<>> listed(nodes.begin(), nodes.end());
+    std::lock_guard lock(mu_);
+    listed_once_ = true;
+    listed_ = std::move(listed);
+    for (auto it = series_.begin(); it != series_.end();) {
+      if (listed_.count(it->first) != 0) {
+        ++it;
+        continue;
+      }
+      remove_series(it->first);
+      it = series_.erase(it);
+    }
+  } catch (...) {
+    // Out of memory: the departed series stay until the next listing.
+  }
+}
+
+void KubeletRequestMetrics::remove_series(const std::string& node) noexcept {
+  try {
+    MetricLabels labels = node_labels(node);
+    metrics_.remove(kRequestDuration, labels);
+    metrics_.remove(kLastRequestTime, labels);
+  } catch (...) {
+    // Out of memory for the labels: the series stay exported, nothing else breaks.
+  }
+}
+
+std::size_t KubeletRequestMetrics::nodes_with_series_for_test() const {
+  std::lock_guard lock(mu_);
+  return series_.size();
+}
+
+}  // namespace mpf::sources::kubelet
