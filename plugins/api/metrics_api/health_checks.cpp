@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -184,10 +185,30 @@ void answer_health(HealthEndpoint endpoint, const ServerRequest& request, const 
     }
     lines += '\n';
   }
+  const std::string failing = state.failing_nodes.empty() ? "" : state.failing_nodes + "\n";
   // Always verbose on failure (http.Error adds the final newline).
-  if (failed) return text(response, 500, lines + std::string(name) + " check failed\n");
+  if (failed) return text(response, 500, lines + std::string(name) + " check failed\n" + failing);
   if (!verbose) return text(response, 200, "ok");
-  text(response, 200, lines + std::string(name) + " check passed\n");
+  text(response, 200, lines + std::string(name) + " check passed\n" + failing);
+}
+
+std::string summarize_failing_targets(std::span<const ScrapeResult> scrapes) {
+  std::map<std::string_view, std::size_t> by_reason;
+  std::size_t failing = 0;
+  for (const ScrapeResult& scrape : scrapes) {
+    if (scrape.status.is_ok()) continue;
+    ++failing;
+    ++by_reason[failure_reason_name(scrape.reason)];
+  }
+  if (failing == 0) return {};
+  std::string out = std::to_string(failing) + " of " + std::to_string(scrapes.size()) + " nodes failing:";
+  bool first = true;
+  for (const auto& [reason, count] : by_reason) {
+    out += first ? " " : ", ";
+    out += std::to_string(count) + " " + std::string(reason);
+    first = false;
+  }
+  return out;
 }
 
 }  // namespace mpf::api::metrics

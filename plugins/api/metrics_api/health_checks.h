@@ -5,9 +5,12 @@
 /// in which order, and the bodies the apiserver's healthz handlers write. A plain function of the
 /// check states, so it is tested without sockets; the sink computes the states per request.
 
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "mpf/sdk/http_server.h"
+#include "mpf/sdk/snapshot.h"
 
 namespace mpf::api::metrics {
 
@@ -23,7 +26,13 @@ struct HealthState {
   bool collection_timely = true;
   /// shutdown: the sink's stop() was called.
   bool shutting_down = false;
+  /// The last cycle's failed scrapes by reason, e.g. "2 of 5 nodes failing: 1 timeout, 1 unauthorized"
+  /// (empty when none failed). Verbose bodies end with it, so a probe's output says why data is missing.
+  std::string failing_nodes;
 };
+
+/// The failing_nodes line for a snapshot's scrapes: counts per failure reason, reasons by name.
+std::string summarize_failing_targets(std::span<const ScrapeResult> scrapes);
 
 /// The endpoint's path: "/healthz", "/livez" or "/readyz".
 std::string_view health_path(HealthEndpoint endpoint);
@@ -31,7 +40,8 @@ std::string_view health_path(HealthEndpoint endpoint);
 /// Answers `request` (whose path starts with health_path(endpoint)) as metrics-server does:
 /// - exactly the endpoint: every check in order; 200 `ok` (with `?verbose`, one `[+]<check> ok` line
 ///   each then `<name> check passed`), or 500 listing every check, failures as
-///   `[-]<check> failed: reason withheld`, ending `<name> check failed`. `?exclude=<check>` (repeatable)
+///   `[-]<check> failed: reason withheld`, ending `<name> check failed` (both verbose forms then add
+///   `state.failing_nodes` on a line of its own when it is not empty; metrics-server has no such line). `?exclude=<check>` (repeatable)
 ///   skips a check (`[+]<check> excluded: ok`); unknown names get a `warn:` line;
 /// - endpoint + "/<check>": that check alone, 200 `ok` or 500 `internal server error: <reason>`;
 /// - anything else (unknown check, "/readyzx", "/readyz/"): the generic 404 Status.

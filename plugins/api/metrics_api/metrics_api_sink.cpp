@@ -63,6 +63,7 @@ HealthState MetricsApiSink::health_state() {
   if (latest) {
     const auto limit = context_.pipeline_settings().resolution * 3 / 2;
     state.collection_timely = std::chrono::system_clock::now() - latest->started_at <= limit;
+    state.failing_nodes = summarize_failing_targets(latest->scrapes);
   }
   state.shutting_down = stopped_.load();
   const int now_ready = state.storage_ready ? 1 : 0;

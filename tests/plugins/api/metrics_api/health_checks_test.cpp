@@ -163,3 +163,27 @@ TEST(HealthChecksTest, UnknownPathsAre404) {
 
 }  // namespace
 }  // namespace mpf::api::metrics
+
+namespace mpf::api::metrics {
+namespace {
+
+TEST(HealthChecksTest, VerboseBodiesEndWithTheFailingNodesByReason) {
+  std::vector<ScrapeResult> scrapes(5);
+  scrapes[1].status = Status::retryable("dial tcp: connection refused");
+  scrapes[1].reason = FailureReason::kConnectionRefused;
+  scrapes[3].status = Status::retryable("deadline");
+  scrapes[3].reason = FailureReason::kTimeout;
+  scrapes[4].status = Status::retryable("deadline");
+  scrapes[4].reason = FailureReason::kTimeout;
+  HealthState state = healthy();
+  state.failing_nodes = summarize_failing_targets(scrapes);
+  EXPECT_EQ(state.failing_nodes, "3 of 5 nodes failing: 1 connection_refused, 2 timeout");
+  const ServerResponse verbose = answer(HealthEndpoint::kReadyz, "/readyz", "verbose", state);
+  EXPECT_TRUE(verbose.body.ends_with("readyz check passed\n3 of 5 nodes failing: 1 connection_refused, 2 timeout\n"))
+      << verbose.body;
+  EXPECT_EQ(answer(HealthEndpoint::kReadyz, "/readyz", {}, state).body, "ok");  // terse bodies stay as they are
+  EXPECT_EQ(summarize_failing_targets(std::vector<ScrapeResult>(3)), "");
+}
+
+}  // namespace
+}  // namespace mpf::api::metrics

@@ -1,7 +1,7 @@
 #include "metrics_api/list_bodies.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
+#include "tests/plugins/api/metrics_api/test_util.h"
 
 #include <string>
 
@@ -15,23 +15,7 @@ namespace {
 constexpr std::int64_t kSecond = 1'000'000'000;
 constexpr std::int64_t kNow = 1764000000 * kSecond + 250'000'000;  // 2025-11-24T16:00:00.25Z
 
-std::string gunzip(const std::string& gz) {
-  z_stream s{};
-  inflateInit2(&s, 16 + 15);
-  std::string out;
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  s.avail_in = static_cast<uInt>(gz.size());
-  char buffer[1 << 16];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    s.next_out = reinterpret_cast<Bytef*>(buffer);
-    s.avail_out = sizeof buffer;
-    rc = inflate(&s, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - s.avail_out);
-  }
-  inflateEnd(&s);
-  return rc == Z_STREAM_END ? out : "inflate failed";
-}
+std::string gunzip(const std::string& gz) { return testing::gunzip(gz).value_or("inflate failed"); }
 
 // `pods` Running pods in namespaces of 50, each with one container, and the nodes they run on.
 struct Fixture {

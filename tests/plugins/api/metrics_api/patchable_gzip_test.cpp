@@ -1,7 +1,7 @@
 #include "metrics_api/patchable_gzip.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
+#include "tests/plugins/api/metrics_api/test_util.h"
 
 #include <random>
 #include <string>
@@ -10,26 +10,7 @@
 namespace mpf::api::metrics {
 namespace {
 
-// Inflates one gzip member; zlib checks the CRC-32 and length trailer, so a wrong CRC fails here.
-std::optional<std::string> gunzip(const std::string& gz) {
-  z_stream s{};
-  if (inflateInit2(&s, 16 + 15) != Z_OK) return std::nullopt;
-  std::string out;
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  s.avail_in = static_cast<uInt>(gz.size());
-  char buffer[1 << 16];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    s.next_out = reinterpret_cast<Bytef*>(buffer);
-    s.avail_out = sizeof buffer;
-    rc = inflate(&s, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - s.avail_out);
-  }
-  const bool whole = rc == Z_STREAM_END && s.avail_in == 0;
-  inflateEnd(&s);
-  if (!whole) return std::nullopt;
-  return out;
-}
+using testing::gunzip;
 
 struct Template {
   std::string text;

@@ -3,7 +3,10 @@
 // Helpers shared by the metrics_api encoding tests: fixture loading and whitespace-insensitive JSON
 // comparison for the reference's hand-formatted examples.
 
+#include <zlib.h>
+
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -11,6 +14,27 @@
 #include "metrics_api/json_writer.h"
 
 namespace mpf::api::metrics::testing {
+
+// Inflates one gzip member; zlib checks the CRC-32 and length trailer, so a wrong CRC fails here.
+inline std::optional<std::string> gunzip(const std::string& gz) {
+  z_stream s{};
+  if (inflateInit2(&s, 16 + 15) != Z_OK) return std::nullopt;
+  std::string out;
+  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  s.avail_in = static_cast<uInt>(gz.size());
+  char buffer[1 << 16];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    s.next_out = reinterpret_cast<Bytef*>(buffer);
+    s.avail_out = sizeof buffer;
+    rc = inflate(&s, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - s.avail_out);
+  }
+  const bool whole = rc == Z_STREAM_END && s.avail_in == 0;
+  inflateEnd(&s);
+  if (!whole) return std::nullopt;
+  return out;
+}
 
 inline std::string read_fixture(std::string_view name) {
   std::ifstream in(std::string(MPF_TEST_SOURCE_DIR) + "/tests/fixtures/metrics-api/" + std::string(name),
