@@ -155,7 +155,7 @@ except Exception: print(-1)'
 # still cannot be had is a failure, never a skip.
 fetch_debian_kubectl() {
   local cache=$1 work log
-  debian_kubectl=$cache/root/usr/bin/kubectl
+  debian_kubectl=$cache/unpacked/usr/bin/kubectl
   [[ -x "$debian_kubectl" ]] && return 0
   command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
     || fail "apt-get and dpkg-deb are needed to fetch Debian's kubectl (package kubernetes-client)"
@@ -176,11 +176,11 @@ fetch_debian_kubectl() {
       fail "cannot download Debian's kubectl (apt-get download kubernetes-client, after apt-get update): $detail"
     fi
   fi
-  dpkg-deb -x "$work"/kubernetes-client_*.deb "$work/root" || { rm -rf "$work"; fail "dpkg-deb -x failed on $(ls "$work")"; }
-  [[ -x "$work/root/usr/bin/kubectl" ]] || { rm -rf "$work"; fail "kubernetes-client has no usr/bin/kubectl"; }
+  dpkg-deb -x "$work"/kubernetes-client_*.deb "$work/unpacked" || { rm -rf "$work"; fail "dpkg-deb -x failed on $(ls "$work")"; }
+  [[ -x "$work/unpacked/usr/bin/kubectl" ]] || { rm -rf "$work"; fail "kubernetes-client has no usr/bin/kubectl"; }
   # Moved into place whole, so that a concurrent or interrupted run never sees half a tree.
   mv "$work"/kubernetes-client_*.deb "$cache/" 2>/dev/null || true
-  rm -rf "$cache/root"
-  mv "$work/root" "$cache/root" || [[ -x "$debian_kubectl" ]] || fail "could not move kubectl into $cache"
+  rm -rf "$cache/unpacked"
+  mv "$work/unpacked" "$cache/unpacked" || [[ -x "$debian_kubectl" ]] || fail "could not move kubectl into $cache"
   rm -rf "$work"
 }
