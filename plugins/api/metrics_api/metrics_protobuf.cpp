@@ -195,34 +195,34 @@ void append_pod_metrics_pb(std::string& out, const PodMetricsItem& pod, std::int
 
 // Lists: {metadata = 1 ListMeta (always), items = 2 (each item, omitted when none)}. The raw length
 // guess uses the first item as a sample, so the whole body is moved only near a varint boundary.
-void append_node_metrics_list_pb(std::string& out, std::span<const NodeMetricsItem> nodes, std::int64_t now_ns,
-                                 std::string_view api_version, NowSlots* slots) {
-  const std::size_t sample = nodes.empty() ? 0 : node_estimate(nodes.front(), now_ns) + 3;
-  out.reserve(out.size() + 64 + sample * nodes.size());
+namespace {
+
+template <typename Item, typename Estimate, typename WriteBody>
+void append_list_pb(std::string& out, std::span<const Item> items, std::int64_t now_ns, std::string_view api_version,
+                    std::string_view kind, NowSlots* slots, Estimate estimate, WriteBody write_body) {
+  const std::size_t sample = items.empty() ? 0 : estimate(items.front(), now_ns) + 3;
+  out.reserve(out.size() + 64 + sample * items.size());
   ProtobufWriter w(out, slot_list(slots));
-  const Mark raw = begin_envelope(w, api_version, "NodeMetricsList", 8 + sample * nodes.size());
+  const Mark raw = begin_envelope(w, api_version, kind, 8 + sample * items.size());
   write_empty_list_meta(w);
-  for (const NodeMetricsItem& node : nodes) {
-    const Mark item = w.begin_message(2, varint_size(node_estimate(node, now_ns)));
-    write_node_body(w, node, now_ns);
-    w.end_message(item);
+  for (const Item& item : items) {
+    const Mark mark = w.begin_message(2, varint_size(estimate(item, now_ns)));
+    write_body(w, item, now_ns);
+    w.end_message(mark);
   }
   end_envelope(w, raw);
 }
 
+}  // namespace
+
+void append_node_metrics_list_pb(std::string& out, std::span<const NodeMetricsItem> nodes, std::int64_t now_ns,
+                                 std::string_view api_version, NowSlots* slots) {
+  append_list_pb(out, nodes, now_ns, api_version, "NodeMetricsList", slots, node_estimate, write_node_body);
+}
+
 void append_pod_metrics_list_pb(std::string& out, std::span<const PodMetricsItem> pods, std::int64_t now_ns,
                                 std::string_view api_version, NowSlots* slots) {
-  const std::size_t sample = pods.empty() ? 0 : pod_estimate(pods.front(), now_ns) + 3;
-  out.reserve(out.size() + 64 + sample * pods.size());
-  ProtobufWriter w(out, slot_list(slots));
-  const Mark raw = begin_envelope(w, api_version, "PodMetricsList", 8 + sample * pods.size());
-  write_empty_list_meta(w);
-  for (const PodMetricsItem& pod : pods) {
-    const Mark item = w.begin_message(2, varint_size(pod_estimate(pod, now_ns)));
-    write_pod_body(w, pod, now_ns);
-    w.end_message(item);
-  }
-  end_envelope(w, raw);
+  append_list_pb(out, pods, now_ns, api_version, "PodMetricsList", slots, pod_estimate, write_pod_body);
 }
 
 // Status{metadata = 1 ListMeta, status = 2, message = 3, reason = 4, details = 5 (*StatusDetails,
