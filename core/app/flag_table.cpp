@@ -48,7 +48,7 @@ constexpr FlagSpec kFlags[] = {
 
     {kGeneric, "advertise-address", 0, K::kIp, "", T::kIgnored, "", kNoEffect},
     {kGeneric, "cors-allowed-origins", 0, K::kStrings, "", T::kMetricsApiSinks, "",
-     "Origins allowed for CORS, comma-separated; each may be a regular expression. Empty disables CORS."},
+     "No effect: CORS headers are not served (browsers are not clients of this API); accepted for compatibility."},
     {kGeneric, "emulated-version", 0, K::kStrings, "", T::kIgnored, "", kNoEffect},
     {kGeneric, "emulation-forward-compatible", 0, K::kBool, "", T::kIgnored, "", kNoEffect},
     {kGeneric, "external-hostname", 0, K::kString, "", T::kIgnored, "", kNoEffect},
@@ -71,8 +71,7 @@ constexpr FlagSpec kFlags[] = {
     {kGeneric, "storage-initialization-timeout", 0, K::kDuration, "1m0s", T::kIgnored, "",
      "No effect: there is no storage; accepted for compatibility."},
     {kGeneric, "strict-transport-security-directives", 0, K::kStrings, "", T::kMetricsApiSinks, "",
-     "HSTS directives, comma-separated, e.g. 'max-age=31536000,includeSubDomains'. Empty: no "
-     "Strict-Transport-Security header."},
+     "No effect: no Strict-Transport-Security header is sent; accepted for compatibility."},
 
     {kKubelet, "deprecated-kubelet-completely-insecure", 0, K::kBool, "", T::kKubeletSources, "plain_http",
      "DEPRECATED: talk to the kubelets over plain HTTP, without encryption or authentication. Rarely right: for "
@@ -104,13 +103,14 @@ constexpr FlagSpec kFlags[] = {
     {kServing, "cert-dir", 0, K::kString, "apiserver.local.config/certificates", T::kMetricsApiSinks, "",
      "The directory of the serving certificate when --tls-cert-file and --tls-private-key-file are not given; "
      "a self-signed pair is generated there if missing."},
-    {kServing, "disable-http2-serving", 0, K::kBool, "", T::kMetricsApiSinks, "", "Serve HTTP/1.1 only."},
+    {kServing, "disable-http2-serving", 0, K::kBool, "", T::kMetricsApiSinks, "",
+     "No effect: HTTP/2 is never served (clients fall back to HTTP/1.1); accepted for compatibility."},
     {kServing, "http2-max-streams-per-connection", 0, K::kInt, "", T::kMetricsApiSinks, "",
-     "The maximum number of concurrent HTTP/2 streams per connection. Zero means the server's default."},
+     "No effect: HTTP/2 is never served; accepted for compatibility."},
     {kServing, "permit-address-sharing", 0, K::kBool, "", T::kMetricsApiSinks, "",
-     "Bind with SO_REUSEADDR (wildcard and specific addresses at once, no wait for TIME_WAIT sockets)."},
+     "No effect: the listener always binds with SO_REUSEADDR, so a restart never waits for TIME_WAIT sockets."},
     {kServing, "permit-port-sharing", 0, K::kBool, "", T::kMetricsApiSinks, "",
-     "Bind with SO_REUSEPORT, so that several processes can listen on the same address and port."},
+     "No effect: SO_REUSEPORT is not used; accepted for compatibility."},
     {kServing, "secure-port", 0, K::kInt, "443", T::kMetricsApiSinks, "",
      "The port on which to serve HTTPS with authentication and authorization. If 0, don't serve HTTPS at all."},
     {kServing, "tls-cert-file", 0, K::kString, "", T::kMetricsApiSinks, "",
@@ -125,12 +125,12 @@ constexpr FlagSpec kFlags[] = {
     {kServing, "tls-private-key-file", 0, K::kString, "", T::kMetricsApiSinks, "",
      "The private key matching --tls-cert-file, PEM."},
     {kServing, "tls-sni-cert-key", 0, K::kNamedCertKey, "[]", T::kMetricsApiSinks, "",
-     "A certificate and key file pair, optionally followed by the domain patterns it serves: "
-     "\"example.crt,example.key\" or \"foo.crt,foo.key:*.foo.com,foo.com\". Repeat the flag for several pairs."},
+     "No effect: SNI certificates are not supported (--tls-cert-file serves every name); accepted for "
+     "compatibility."},
 
     {kAuthn, "authentication-kubeconfig", 0, K::kString, "", T::kMetricsApiSinks, "",
      "kubeconfig file pointing at the 'core' kubernetes server with enough rights to create "
-     "tokenreviews.authentication.k8s.io."},
+     "tokenreviews.authentication.k8s.io. Empty: --kubeconfig, else the in-cluster service account."},
     {kAuthn, "authentication-skip-lookup", 0, K::kBool, "", T::kMetricsApiSinks, "",
      "If false, missing authentication settings are looked up in the cluster (ConfigMap "
      "kube-system/extension-apiserver-authentication)."},
@@ -161,7 +161,7 @@ constexpr FlagSpec kFlags[] = {
      "HTTP paths served without asking the 'core' kubernetes server for authorization."},
     {kAuthz, "authorization-kubeconfig", 0, K::kString, "", T::kMetricsApiSinks, "",
      "kubeconfig file pointing at the 'core' kubernetes server with enough rights to create "
-     "subjectaccessreviews.authorization.k8s.io."},
+     "subjectaccessreviews.authorization.k8s.io. Empty: --kubeconfig, else the in-cluster service account."},
     {kAuthz, "authorization-webhook-cache-authorized-ttl", 0, K::kDuration, "10s", T::kMetricsApiSinks, "",
      "How long to cache 'authorized' answers of the webhook authorizer."},
     {kAuthz, "authorization-webhook-cache-unauthorized-ttl", 0, K::kDuration, "10s", T::kMetricsApiSinks, "",

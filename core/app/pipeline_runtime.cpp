@@ -13,11 +13,15 @@
 namespace mpf::core {
 namespace {
 
-// metrics-server's /metrics (our self-metrics) and /version on every port the host serves.
-ServingServiceOptions serving_options(const SelfMetricsRegistry& metrics) {
+// metrics-server's /metrics (our self-metrics) and /version on every port the host serves, and the
+// delegated authentication of listeners that ask for it.
+ServingServiceOptions serving_options(SelfMetricsRegistry& metrics, std::shared_ptr<Logger> auth_log) {
   ServingServiceOptions options;
   options.host_routes = metrics_server_host_routes([&metrics] { return metrics.render_prometheus_text(); },
                                                    version_info_json("v" MPF_VERSION));
+  options.make_access_control = [&metrics, auth_log](const DelegatedAuthOptions& auth) {
+    return auth::AccessControl::create(auth, process_env(), *auth_log, metrics);
+  };
   return options;
 }
 
@@ -29,7 +33,8 @@ PipelineRuntime::PipelineRuntime(const PipelineConfig& config, const PluginRegis
       log_writer_(log_writer),
       log_(log_writer.logger_for("pipeline")),
       cluster_views_(std::make_shared<ClusterViews>(http_engine_, log_writer.logger_for("discovery"), metrics_)),
-      serving_(std::make_shared<ServingService>(serving_options(metrics_), log_writer.logger_for("serving"))) {}
+      serving_(std::make_shared<ServingService>(serving_options(metrics_, log_writer.logger_for("authentication")),
+                                                log_writer.logger_for("serving"))) {}
 
 PipelineRuntime::~PipelineRuntime() {
   // Runners first: their workers may still be inside a sink; then the scheduler, then instances.

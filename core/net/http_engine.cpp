@@ -79,6 +79,19 @@ class HttpClientImpl final : public StreamingHttpClient {
     submit(exchange);
   }
 
+  void post(mpf::HttpRequest request, PostBody body, mpf::HttpCallback done) noexcept override {
+    if (!done) return;
+    std::shared_ptr<Exchange> exchange;
+    try {
+      state_->engine->counters.requests++;
+      exchange = std::make_shared<Exchange>(state_, std::move(request), std::move(done), std::nullopt, std::move(body));
+    } catch (const std::exception& e) {
+      if (done) done(Status::retryable(std::string("http request: ") + e.what()), FailureReason::kInternal, {});
+      return;
+    }
+    submit(exchange);
+  }
+
   std::shared_ptr<StreamHandle> stream(mpf::HttpRequest request, BodyChunkCallback on_body,
                                        mpf::HttpCallback done) noexcept override {
     if (!done) return detached_handle();

@@ -135,11 +135,12 @@ std::string ClientState::authorization() {
 // ---- Exchange: start and completion ----
 
 Exchange::Exchange(std::shared_ptr<ClientState> client, mpf::HttpRequest request, mpf::HttpCallback done,
-                   std::optional<BodyChunkCallback> on_body)
+                   std::optional<BodyChunkCallback> on_body, std::optional<PostBody> post)
     : client_(std::move(client)),
       request_(std::move(request)),
       done_(std::move(done)),
       on_body_(std::move(on_body)),
+      post_(std::move(post)),
       url_(make_url(client_->options.tls, request_.host, request_.port, request_.target)),
       key_(join_host_port(request_.host, request_.port)),
       ip_(parse_ip(request_.host)) {}
@@ -346,7 +347,7 @@ void Exchange::send() {
   stage_ = HttpStage::kWrite;
   if (deadline_passed()) return fail_timeout();
   if (!http_request_) {
-    auto& req = http_request_.emplace(http::verb::get, request_.target, 11);
+    auto& req = http_request_.emplace(post_ ? http::verb::post : http::verb::get, request_.target, 11);
     // Go leaves the port out of Host only when it is the scheme's default.
     const bool default_port = request_.port == (client_->options.tls ? 443 : 80);
     const bool v6 = request_.host.find(':') != std::string::npos;
@@ -354,6 +355,11 @@ void Exchange::send() {
     if (!client_->options.user_agent.empty()) req.set(http::field::user_agent, client_->options.user_agent);
     if (!authorization_.empty()) req.set(http::field::authorization, authorization_);
     for (const auto& header : request_.headers) req.set(header.first, header.second);
+    if (post_) {
+      req.set(http::field::content_type, post_->content_type);
+      req.body() = post_->body;
+      req.prepare_payload();
+    }
   }
   connection_->tcp().expires_at(request_.deadline);
   connection_->visit([this](auto& stream) {

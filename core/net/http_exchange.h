@@ -14,6 +14,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include "core/net/bearer_token_file.h"
@@ -97,8 +98,9 @@ struct ClientState {
 class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   // With on_body (even an empty one, which fails validation): a stream, see StreamingHttpClient.
+  // With `post`: a POST of that body instead of a GET.
   Exchange(std::shared_ptr<ClientState> client, mpf::HttpRequest request, mpf::HttpCallback done,
-           std::optional<BodyChunkCallback> on_body = std::nullopt);
+           std::optional<BodyChunkCallback> on_body = std::nullopt, std::optional<PostBody> post = std::nullopt);
   ~Exchange();
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
@@ -145,6 +147,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   const mpf::HttpRequest request_;
   mpf::HttpCallback done_;
   std::optional<BodyChunkCallback> on_body_;  // set: a stream
+  std::optional<PostBody> post_;              // set: a POST
   std::atomic<bool> claimed_{false};
   const std::string url_;
   const std::string key_;  // host:port as dialled
@@ -157,7 +160,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   bool retried_ = false;
   HttpStage stage_ = HttpStage::kResolve;
   std::vector<Tcp::endpoint> endpoints_;
-  std::optional<boost::beast::http::request<boost::beast::http::empty_body>> http_request_;
+  std::optional<boost::beast::http::request<boost::beast::http::string_body>> http_request_;
   std::optional<boost::beast::http::response_parser<ResponseBody>> parser_;
   // Why on_body stopped the read; on the connection strand.
   enum class StreamStop : std::uint8_t { kNone, kDeclined, kThrew };

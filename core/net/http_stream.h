@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "mpf/sdk/http_client.h"
@@ -28,7 +29,13 @@ class StreamHandle {
   virtual void cancel() noexcept = 0;
 };
 
-// An HttpClient that can also stream. Made by HttpEngine::make_streaming_client(); thread-safe.
+// The body of a POST (core only: the reviews of delegated authentication and authorization).
+struct PostBody {
+  std::string content_type;  // e.g. "application/json"
+  std::string body;
+};
+
+// An HttpClient that can also stream and POST. Made by HttpEngine::make_streaming_client(); thread-safe.
 class StreamingHttpClient : public mpf::HttpClient {
  public:
   // Like get(), except: when the status is 200, the body (chunked, Content-Length or read to EOF) goes
@@ -40,6 +47,9 @@ class StreamingHttpClient : public mpf::HttpClient {
   // request with invalid_argument. Never returns null.
   virtual std::shared_ptr<StreamHandle> stream(mpf::HttpRequest request, BodyChunkCallback on_body,
                                                mpf::HttpCallback done) noexcept = 0;
+  // Like get(), with method POST and `body`. A request resent on a fresh connection (see get()) is
+  // sent again whole, so use it for requests that may be repeated (the reviews create nothing).
+  virtual void post(mpf::HttpRequest request, PostBody body, mpf::HttpCallback done) noexcept = 0;
 };
 
 }  // namespace mpf::core

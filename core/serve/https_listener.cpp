@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
@@ -18,6 +21,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "core/net/failure_classification.h"  // join_host_port
+#include "core/auth/review_codec.h"
 #include "core/serve/status_body.h"
 
 // GCC 12 pairs Asio's coroutine-frame operator delete with the global operator new and warns about a
@@ -59,12 +63,13 @@ void set_status(mpf::ServerResponse& response, int code, std::string_view reason
 
 HttpsListener::HttpsListener(asio::io_context& io, mpf::ServingOptions options,
                              std::unique_ptr<ServingCertificate> certificate, const ServingLimits& limits,
-                             std::shared_ptr<ServingCounters> counters)
+                             std::shared_ptr<ServingCounters> counters, std::shared_ptr<auth::AccessControl> access)
     : io_(io),
       options_(std::move(options)),
       certificate_(std::move(certificate)),
       limits_(limits),
-      counters_(std::move(counters)) {}
+      counters_(std::move(counters)),
+      access_(std::move(access)) {}
 
 std::string HttpsListener::address() const {
   return join_host_port(options_.bind_address, port_ != 0 ? port_ : static_cast<std::uint16_t>(options_.port));
@@ -130,16 +135,36 @@ void HttpsListener::close() noexcept {
   acceptor_.reset();
 }
 
-void HttpsListener::dispatch(const mpf::ServerRequest& request, mpf::ServerResponse& response) noexcept {
-  // The API server's max-in-flight filter: it runs before routing, so every path counts.
+void HttpsListener::stop_access_control() noexcept {
+  if (access_) access_->stop();
+}
+
+bool HttpsListener::admit(const mpf::RequestUser* user, mpf::ServerResponse& response) noexcept {
+  if (user != nullptr && std::find(user->groups.begin(), user->groups.end(), "system:masters") != user->groups.end()) {
+    in_flight_.fetch_add(1);
+    return true;
+  }
   if (in_flight_.fetch_add(1) >= options_.max_in_flight) {
     in_flight_.fetch_sub(1);
     counters_->too_many_requests.fetch_add(1);
     set_status(response, 429, "TooManyRequests", "Too many requests, please try again later.",
                R"({"retryAfterSeconds":1})");
     response.headers.emplace_back("Retry-After", "1");
-    return;
+    return false;
   }
+  return true;
+}
+
+void HttpsListener::release() noexcept { in_flight_.fetch_sub(1); }
+
+void HttpsListener::dispatch(const mpf::ServerRequest& request, mpf::ServerResponse& response) noexcept {
+  // The API server's max-in-flight filter: it runs before routing, so every path counts.
+  if (!admit(request.user, response)) return;
+  route(request, response);
+  release();
+}
+
+void HttpsListener::route(const mpf::ServerRequest& request, mpf::ServerResponse& response) noexcept {
   std::shared_ptr<const RouteTable> routes;
   {
     std::lock_guard lock(routes_mutex_);
@@ -150,18 +175,69 @@ void HttpsListener::dispatch(const mpf::ServerRequest& request, mpf::ServerRespo
     response = mpf::ServerResponse{};
     response.status = 404;
     response.body = not_found_body();
-  } else {
-    try {
-      (*handler)(request, response);
-    } catch (const std::exception& e) {
-      counters_->handler_exceptions.fetch_add(1);
-      set_status(response, 500, "InternalError", std::string("Internal error occurred: ") + e.what());
-    } catch (...) {
-      counters_->handler_exceptions.fetch_add(1);
-      set_status(response, 500, "InternalError", "Internal error occurred: unknown exception");
-    }
+    return;
   }
-  in_flight_.fetch_sub(1);
+  try {
+    (*handler)(request, response);
+  } catch (const std::exception& e) {
+    counters_->handler_exceptions.fetch_add(1);
+    set_status(response, 500, "InternalError", std::string("Internal error occurred: ") + e.what());
+  } catch (...) {
+    counters_->handler_exceptions.fetch_add(1);
+    set_status(response, 500, "InternalError", "Internal error occurred: unknown exception");
+  }
+}
+
+namespace {
+
+// An awaitable for a callback-style operation: `start(callback)` must call `callback(Result)` exactly
+// once, on any thread (or before returning); the coroutine then resumes on its own executor. Not a
+// coroutine itself, and awaited from a named local: GCC 12 destroys temporaries with non-trivial
+// destructors twice when they appear in a co_await expression or as coroutine arguments (the
+// captured executor here), which corrupts the heap.
+template <class Result, class Start>
+auto async_callback(Start start) {
+  return asio::async_initiate<decltype(use_awaitable), void(Result)>(
+      [start = std::move(start)](auto handler) mutable {
+        auto executor = asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        start([executor, shared](Result result) {
+          asio::post(executor, [shared, result = std::move(result)]() mutable { std::move(*shared)(std::move(result)); });
+        });
+      },
+      use_awaitable);
+}
+
+}  // namespace
+
+asio::awaitable<void> HttpsListener::answer_with_access_control(mpf::ServerRequest& request,
+                                                                const auth::PeerCertificates& peer,
+                                                                mpf::ServerResponse& response) {
+  auto authenticating = async_callback<auth::AuthenticationResult>(
+      [this, &request, &peer](auto done) { access_->authenticate(request.headers, peer, std::move(done)); });
+  auth::AuthenticationResult authn = co_await std::move(authenticating);
+  if (authn.outcome == auth::AuthenticationResult::Outcome::kFailed) {
+    response = mpf::ServerResponse{};
+    response.status = 401;
+    response.body = auth::unauthorized_body();
+    co_return;
+  }
+  access_->strip_identity_headers(request.headers);
+  request.user = &authn.user;
+  if (!admit(request.user, response)) co_return;
+  auto authorizing = async_callback<auth::AuthorizationResult>([this, &request, &authn](auto done) {
+    access_->authorize(authn.user, request.method, request.path, request.query, std::move(done));
+  });
+  auth::AuthorizationResult authz = co_await std::move(authorizing);
+  if (authz.allowed) {
+    route(request, response);
+  } else {
+    response = mpf::ServerResponse{};
+    response.status = authz.refusal.status;
+    response.content_type = std::move(authz.refusal.content_type);
+    response.body = std::move(authz.refusal.body);
+  }
+  release();
 }
 
 asio::awaitable<void> HttpsListener::accept_loop() {
@@ -204,6 +280,10 @@ asio::awaitable<void> HttpsListener::session(Tcp::socket socket) {
     counters_->tls_handshake_failures.fetch_add(1);
     co_return;
   }
+  // The chain the client presented (accepted at the handshake whatever it is): each authenticator
+  // verifies it against its own CA for every request.
+  const auth::PeerCertificates peer_certificates = access_ ? auth::PeerCertificates::from_ssl(stream.native_handle())
+                                              : auth::PeerCertificates();
 
   beast::flat_buffer buffer;
   for (bool first = true;; first = false) {
@@ -250,8 +330,12 @@ asio::awaitable<void> HttpsListener::session(Tcp::socket socket) {
       request.remote_address = remote_address;
       request.headers.reserve(16);
       for (const auto& field : message) request.headers.emplace_back(view(field.name_string()), view(field.value()));
-      dispatch(request, response);
       client_accepts_gzip = mpf::accepts_gzip(request);
+      if (access_) {
+        co_await answer_with_access_control(request, peer_certificates, response);
+      } else {
+        dispatch(request, response);
+      }
     }
     if (compress_response(response, client_accepts_gzip)) counters_->compressed_responses.fetch_add(1);
     const int status_class = std::clamp(response.status / 100, 0, 5);
@@ -265,7 +349,13 @@ asio::awaitable<void> HttpsListener::session(Tcp::socket socket) {
     if (!head) out.body() = beast::span<const char>(body.data(), body.size());
     out.content_length(body.size());  // HEAD: what a GET would have sent
     out.keep_alive(keep_alive);
-    tcp.expires_after(limits_.write_timeout);
+    // --request-timeout bounds the response too, when it is shorter than the write limit.
+    auto write_limit = limits_.write_timeout;
+    if (options_.request_timeout.count() > 0) {
+      write_limit = std::min<std::chrono::steady_clock::duration>(
+          write_limit, std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.request_timeout));
+    }
+    tcp.expires_after(write_limit);
     co_await http::async_write(stream, out, redirect_error(use_awaitable, ec));
     if (ec) co_return;
     if (!keep_alive) {

@@ -12,8 +12,8 @@ namespace ssl = boost::asio::ssl;
 Result<std::unique_ptr<ServingCertificate>> ServingCertificate::open(
     const mpf::ServingOptions& options, mpf::Logger& log, std::chrono::steady_clock::duration recheck_interval) noexcept {
   try {
-    auto min_version = parse_min_tls_version(options.min_tls_version);
-    if (!min_version) return min_version.status();
+    auto settings = tls_settings_for(options, log);
+    if (!settings) return settings.status();
     if (options.cert_file.empty() != options.key_file.empty()) {
       return Status::invalid_argument("serving certificate and key files must be given together (cert: \"" +
                                       options.cert_file + "\", key: \"" + options.key_file + "\")");
@@ -24,7 +24,8 @@ Result<std::unique_ptr<ServingCertificate>> ServingCertificate::open(
       if (!generated) return generated.status();
       files = std::move(generated).value();
     }
-    std::unique_ptr<ServingCertificate> made(new ServingCertificate(std::move(files), *min_version, log, recheck_interval));
+    std::unique_ptr<ServingCertificate> made(new ServingCertificate(std::move(files), std::move(settings).value(), log,
+                                                                       recheck_interval));
     // Stamped before reading: a change racing with this load is then seen as a change on the next check.
     made->cert_stamp_ = stamp_of(made->files_.certificate_file);
     made->key_stamp_ = stamp_of(made->files_.private_key_file);
@@ -38,9 +39,33 @@ Result<std::unique_ptr<ServingCertificate>> ServingCertificate::open(
   }
 }
 
-ServingCertificate::ServingCertificate(ServingFiles files, int min_version, mpf::Logger& log,
+Result<TlsServerSettings> ServingCertificate::tls_settings_for(const mpf::ServingOptions& options, mpf::Logger& log) {
+  TlsServerSettings settings;
+  auto min_version = parse_min_tls_version(options.min_tls_version);
+  if (!min_version) return min_version.status();
+  settings.min_version = *min_version;
+  auto ciphers = tls12_cipher_list(options.cipher_suites);
+  if (!ciphers) return Status::invalid_argument("--tls-cipher-suites: " + ciphers.status().message());
+  settings.cipher_list = std::move(ciphers).value();
+  auto groups = tls_group_list(options.curve_preferences);
+  if (!groups) return Status::invalid_argument("--tls-curve-preferences: " + groups.status().message());
+  settings.groups = std::move(groups).value();
+  settings.request_client_certificate = options.auth.enabled;
+
+  if (is_legacy_tls_version(settings.min_version)) {
+    log.warn("TLS versions below 1.2 are enabled; they are deprecated (RFC 8996)",
+             {{"tls-min-version", options.min_tls_version}});
+  }
+  for (const std::string& name : options.cipher_suites) {
+    const GoCipherSuite* suite = find_go_cipher_suite(name);
+    if (suite != nullptr && suite->insecure) log.warn("Use of insecure cipher detected", {{"cipher", name}});
+  }
+  return settings;
+}
+
+ServingCertificate::ServingCertificate(ServingFiles files, TlsServerSettings settings, mpf::Logger& log,
                                        std::chrono::steady_clock::duration recheck_interval)
-    : files_(std::move(files)), min_version_(min_version), log_(log), recheck_interval_(recheck_interval) {}
+    : files_(std::move(files)), settings_(std::move(settings)), log_(log), recheck_interval_(recheck_interval) {}
 
 ServingCertificate::Stamp ServingCertificate::stamp_of(const std::string& path) {
   struct stat st {};
@@ -56,7 +81,7 @@ Result<std::shared_ptr<ssl::context>> ServingCertificate::load() const {
   if (!key) return key.status();
   return make_tls_server_context(
       ServingPem{std::move(cert).value(), files_.certificate_file, std::move(key).value(), files_.private_key_file},
-      min_version_);
+      settings_);
 }
 
 std::shared_ptr<ssl::context> ServingCertificate::current() noexcept {

@@ -12,6 +12,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "core/serve/self_signed_pair.h"
+#include "core/serve/tls_server_context.h"
 #include "mpf/sdk/http_server.h"
 #include "mpf/sdk/logger.h"
 #include "mpf/sdk/status.h"
@@ -26,14 +27,22 @@ namespace mpf::core {
 class ServingCertificate {
  public:
   // Picks the pair (options.cert_file/key_file, else the cert dir's, generated when missing) and loads
-  // it. Every error names the file or option at fault.
+  // it with the TLS settings of `options` (tls_settings_for). Every error names the file or option at
+  // fault.
   static Result<std::unique_ptr<ServingCertificate>> open(const mpf::ServingOptions& options, mpf::Logger& log,
                                                           std::chrono::steady_clock::duration recheck_interval) noexcept;
 
   // The context for a new connection. Connections keep the context they started with.
   std::shared_ptr<boost::asio::ssl::context> current() noexcept;
 
+  // The TLS settings of a listener served with `options`: --tls-min-version, --tls-cipher-suites and
+  // --tls-curve-preferences translated (errors name the flag), and client certificates requested when
+  // delegated authentication is on. Logs a warning for TLS 1.0/1.1 and for each insecure suite named,
+  // as the API server does.
+  static Result<TlsServerSettings> tls_settings_for(const mpf::ServingOptions& options, mpf::Logger& log);
+
   const ServingFiles& files() const { return files_; }
+  const TlsServerSettings& tls_settings() const { return settings_; }
   std::uint64_t reloads() const { return reloads_.load(); }
   std::uint64_t reload_failures() const { return reload_failures_.load(); }
 
@@ -49,13 +58,13 @@ class ServingCertificate {
   };
   static Stamp stamp_of(const std::string& path);
 
-  ServingCertificate(ServingFiles files, int min_version, mpf::Logger& log,
+  ServingCertificate(ServingFiles files, TlsServerSettings settings, mpf::Logger& log,
                      std::chrono::steady_clock::duration recheck_interval);
   // Reads and parses both files into a context.
   Result<std::shared_ptr<boost::asio::ssl::context>> load() const;
 
   const ServingFiles files_;
-  const int min_version_;
+  const TlsServerSettings settings_;
   mpf::Logger& log_;
   const std::chrono::steady_clock::duration recheck_interval_;
 

@@ -27,6 +27,10 @@ std::string first_difference(const mpf::ServingOptions& a, const mpf::ServingOpt
   if (a.max_in_flight != b.max_in_flight) {
     return "max-requests-inflight " + std::to_string(a.max_in_flight) + " vs " + std::to_string(b.max_in_flight);
   }
+  if (a.cipher_suites != b.cipher_suites) return "tls-cipher-suites";
+  if (a.curve_preferences != b.curve_preferences) return "tls-curve-preferences";
+  if (a.request_timeout != b.request_timeout) return "request-timeout";
+  if (a.auth != b.auth) return "authentication and authorization options";
   return {};
 }
 
@@ -64,8 +68,17 @@ Result<std::shared_ptr<mpf::ServingHandle>> ServingService::serve(const mpf::Ser
 
     auto certificate = ServingCertificate::open(options, *log_, options_.certificate_recheck_interval);
     if (!certificate) return certificate.status();
+    std::shared_ptr<auth::AccessControl> access;
+    if (options.auth.enabled) {
+      if (!options_.make_access_control) {
+        return Status::invalid_argument("delegated authentication is not available in this host");
+      }
+      auto made = options_.make_access_control(options.auth);
+      if (!made) return made.status();
+      access = std::move(*made);
+    }
     auto listener = std::make_shared<HttpsListener>(*io_, options, std::move(certificate).value(), options_.limits,
-                                                    counters_);
+                                                    counters_, std::move(access));
     // Routes first: a bad route must not leave a port bound. The host's come first and in the same
     // call, so a caller's route cannot shadow them.
     std::vector<mpf::Route> all_routes = options_.host_routes;
@@ -93,6 +106,8 @@ void ServingService::stop() noexcept {
   std::lock_guard lock(mutex_);
   if (stopped_) return;
   stopped_ = true;
+  // Pending reviews complete first, into sessions that can still be resumed.
+  for (auto& [key, listener] : listeners_) listener->stop_access_control();
   io_->stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();

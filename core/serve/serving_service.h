@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "core/auth/access_control.h"
 #include "core/serve/serving_limits.h"
 #include "mpf/sdk/http_server.h"
 #include "mpf/sdk/logger.h"
@@ -30,6 +32,9 @@ struct ServingServiceOptions {
   // Routes of the host itself (e.g. metrics_server_host_routes()), added to every listener when it is
   // created, so a serve() route with one of their prefixes is refused as already served. Default: none.
   std::vector<mpf::Route> host_routes;
+  // Makes the access control of a listener served with auth.enabled (the runtime passes one with the
+  // process environment, its logger and self-metrics). Unset: such a serve() call fails.
+  std::function<Result<std::unique_ptr<auth::AccessControl>>(const mpf::DelegatedAuthOptions&)> make_access_control;
 };
 
 // The host's HTTPS server (PluginContext::serve): one listener per bind address and port, all on one

@@ -19,7 +19,9 @@ start_aggregated_stack "$build" "$token" "${model[@]}"
 pass "the aggregator proxies /apis/metrics.k8s.io/v1beta1/{nodes,pods}"
 
 export HOME=$MPF_TMP  # kubectl's discovery cache stays in the test's directory
-kc=(--kubeconfig "$MPF_TMP/kubeconfig")
+# As a user of the view role (not system:masters), so that the aggregator and metrics-server both
+# authorize every request by RBAC (metrics-server through SubjectAccessReview).
+kc=(--kubeconfig "$MPF_TMP/users/viewer.kubeconfig")
 
 cat >"$MPF_TMP/check.py" <<'PY'
 import json, sys
@@ -239,6 +241,20 @@ for k in "${kubectls[@]}"; do
   pass "$name $version: top node, node NAME, pod -A, pod -n --containers, pod -A -l, pod -l, node --sort-by=cpu, get nodemetrics, get podmetrics -A, get --raw .../nodes"
 done
 echo "kubectl versions that passed: ${passed[*]}"
+
+# Both authorizations really happened for the viewer: the aggregator's own (source "request") and
+# metrics-server's SubjectAccessReview for the identity the front proxy passed on.
+python3 - "$MPF_TMP/rbac-usage.json" <<'PY' || fail "RBAC decisions for viewer: $(head -c 1500 "$MPF_TMP/rbac-usage.json")"
+import json, sys
+decisions = json.load(open(sys.argv[1]))["decisions"]
+def seen(source, resource):
+    return any(d["user"] == "viewer" and d.get("source") == source and d.get("group") == "metrics.k8s.io"
+               and d.get("resource") == resource and d["allowed"] for d in decisions)
+missing = [(s, r) for s in ("request", "subjectaccessreview") for r in ("nodes", "pods") if not seen(s, r)]
+if missing:
+    sys.exit("no allowed decision for viewer: %s" % missing)
+PY
+pass "kubectl ran as viewer: the aggregator and metrics-server (SubjectAccessReview) both authorized it by RBAC"
 
 # The aggregator's answer when metrics-server is gone: 503 as kube-apiserver gives it.
 kill -TERM "$ms_pid"

@@ -36,16 +36,18 @@ start_farm() {
   fail "kubelet-farm did not start: $(cat "$MPF_TMP/farm.log")"
 }
 
-# write_metrics_api_config PORT: $MPF_TMP/config.yaml for metrics-server's own chain against the
-# simulators: kubelets found through $MPF_TMP/kubeconfig (port from node status, kubelet CA
-# $MPF_TMP/kubelet-ca.pem) -> rates -> metrics_api on 127.0.0.1:PORT with certificates in $MPF_TMP/certs.
+# write_metrics_api_config PORT [KUBECONFIG]: $MPF_TMP/config.yaml for metrics-server's own chain against
+# the simulators: kubelets found through KUBECONFIG (default $MPF_TMP/kubeconfig; port from node status,
+# kubelet CA $MPF_TMP/kubelet-ca.pem) -> rates -> metrics_api on 127.0.0.1:PORT with certificates in
+# $MPF_TMP/certs, authenticating and authorizing its clients through the same API server (delegated).
 write_metrics_api_config() {
+  local kubeconfig=${2:-$MPF_TMP/kubeconfig}
   cat >"$MPF_TMP/config.yaml" <<YAML
 global: {resolution: 1s, scrape_timeout: 700ms, max_jitter: 0s}
 sources:
   - plugin: kubelet_resource
     options:
-      kubeconfig: $MPF_TMP/kubeconfig
+      kubeconfig: $kubeconfig
       use_node_status_port: true
       preferred_address_types: [InternalIP]
       ca_file: $MPF_TMP/kubelet-ca.pem
@@ -56,7 +58,7 @@ sinks:
       bind_address: 127.0.0.1
       secure_port: $1
       cert_dir: $MPF_TMP/certs
-      kubeconfig: $MPF_TMP/kubeconfig
+      kubeconfig: $kubeconfig
 YAML
 }
 
@@ -73,6 +75,7 @@ start_metrics_server() {
 
 MPF_PIDS=()
 MPF_TMP=$(mktemp -d)
+MPF_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cleanup() {
   local pid
   for pid in "${MPF_PIDS[@]:-}"; do
@@ -89,11 +92,31 @@ apiserver_get() {
     "https://127.0.0.1:$apiserver_port$1"
 }
 
-# start_aggregated_stack BUILD TOKEN MODEL_ARGS...: the chain Kubernetes clients see: kubelet-farm (kubelets
-# requiring TOKEN; expected usage in $MPF_TMP/expect.json) <- metrics-server (kubelet_resource -> rates ->
-# metrics_api) <- fake-apiserver --aggregate-metrics (kubeconfig $MPF_TMP/kubeconfig with TOKEN and CA data,
-# log $MPF_TMP/api.log). Sets port, api_port, apiserver_port, api_pid, ms_pid and MPF_TOKEN, writes the
-# apiserver's pods to $MPF_TMP/pods.json, and returns once every node and pod of expect.json is served
+# write_test_users: $MPF_TMP/users.yaml for fake-apiserver --users, with a random token per user, exported
+# as MS_TOKEN (metrics-server's ServiceAccount, system:serviceaccount:kube-system:metrics-server),
+# VIEWER_TOKEN (viewer: view + node-reader), TEAM_A_TOKEN (team-a-viewer: view in team-a only) and
+# NOBODY_TOKEN (nobody: no role). Roles: deploy/kubernetes/rbac.yaml and tests/integration/fixtures/cluster-rbac.yaml.
+write_test_users() {
+  MS_TOKEN=ms-$RANDOM$RANDOM VIEWER_TOKEN=viewer-$RANDOM$RANDOM TEAM_A_TOKEN=team-a-$RANDOM$RANDOM
+  NOBODY_TOKEN=nobody-$RANDOM$RANDOM
+  cat >"$MPF_TMP/users.yaml" <<YAML
+users:
+  - {token: $MS_TOKEN, username: "system:serviceaccount:kube-system:metrics-server", uid: "ms-uid"}
+  - {token: $VIEWER_TOKEN, username: viewer, groups: [test-viewers]}
+  - {token: $TEAM_A_TOKEN, username: team-a-viewer}
+  - {token: $NOBODY_TOKEN, username: nobody}
+YAML
+}
+
+# start_aggregated_stack BUILD TOKEN MODEL_ARGS...: the chain Kubernetes clients see, secured as in a
+# cluster: kubelet-farm (kubelets requiring metrics-server's ServiceAccount token; expected usage in
+# $MPF_TMP/expect.json) <- metrics-server (kubelet_resource -> rates -> metrics_api, running as that
+# ServiceAccount with the RBAC of deploy/kubernetes/rbac.yaml, delegated authentication and
+# authorization) <- fake-apiserver --aggregate-metrics (front-proxy certificate and X-Remote-* headers;
+# kubeconfig $MPF_TMP/kubeconfig with TOKEN, a system:masters user, and per-user kubeconfigs in
+# $MPF_TMP/users/<user>.kubeconfig; RBAC decisions in $MPF_TMP/rbac-usage.json; log $MPF_TMP/api.log).
+# Sets port, api_port, apiserver_port, api_pid, ms_pid, MPF_TOKEN and the write_test_users tokens, writes
+# the apiserver's pods to $MPF_TMP/pods.json, and returns once every node and pod of expect.json is served
 # through the aggregator.
 start_aggregated_stack() {
   local build=$1 attempt nnodes npods i body
@@ -101,7 +124,8 @@ start_aggregated_stack() {
   shift 2
   command -v curl >/dev/null || fail "curl is needed to wait for the aggregator"
   command -v python3 >/dev/null || fail "python3 is needed to read the farm's expectations"
-  start_farm "$build/bin/kubelet-farm" "$@" --stats-interval-ms 0 --require-token "$MPF_TOKEN" \
+  write_test_users
+  start_farm "$build/bin/kubelet-farm" "$@" --stats-interval-ms 0 --require-token "$MS_TOKEN" \
     --ca-file "$MPF_TMP/kubelet-ca.pem" --expect-file "$MPF_TMP/expect.json"
   # metrics-server's port is chosen here so that the fake apiserver can be told where to proxy; both
   # start together (metrics-server reads nodes from the apiserver, the apiserver proxies to it).
@@ -111,6 +135,10 @@ start_aggregated_stack() {
     apiserver_port=$((20000 + RANDOM % 12000))
     rm -f "$MPF_TMP/api-ready"
     "$build/bin/fake-apiserver" "$@" --port "$apiserver_port" --kubelet-port "$port" --token "$MPF_TOKEN" \
+      --users "$MPF_TMP/users.yaml" --kubeconfig-dir "$MPF_TMP/users" \
+      --rbac "$MPF_SRC/deploy/kubernetes/rbac.yaml" --rbac "$MPF_SRC/tests/integration/fixtures/cluster-rbac.yaml" \
+      --rbac-usage-out "$MPF_TMP/rbac-usage.json" --front-proxy-ca-out "$MPF_TMP/front-proxy-ca.pem" \
+      --front-proxy-cert-out "$MPF_TMP/front-proxy.crt" --front-proxy-key-out "$MPF_TMP/front-proxy.key" \
       --kubeconfig-out "$MPF_TMP/kubeconfig" --ready-file "$MPF_TMP/api-ready" --log-requests \
       --aggregate-metrics "https://127.0.0.1:$api_port" --aggregate-ca "$MPF_TMP/certs/apiserver.crt" \
       >"$MPF_TMP/api.log" 2>&1 &
@@ -120,7 +148,7 @@ start_aggregated_stack() {
       kill "$api_pid" 2>/dev/null || true
       continue
     fi
-    write_metrics_api_config "$api_port"
+    write_metrics_api_config "$api_port" "$MPF_TMP/users/system_serviceaccount_kube-system_metrics-server.kubeconfig"
     start_metrics_server "$build/bin/metrics-server" && break
     kill "$api_pid" 2>/dev/null || true
   done

@@ -108,19 +108,24 @@ expect_contains "/metrics per node" "$self" 'metrics_server_kubelet_last_request
 expect_contains "/metrics storage" "$self" 'metrics_server_storage_points{type="node"} 3'$'\n'
 pass "curl: /metrics has metrics-server's kubelet, manager and storage families"
 
-# The real kubectl, through a kubeconfig pointing at our server and its CA.
+# The real kubectl, through a kubeconfig pointing at our server and its CA, with the fake apiserver's
+# token: metrics-server checks it with a TokenReview (a made-up token is refused, 401).
 cat >"$MPF_TMP/kubectl.yaml" <<YAML
 apiVersion: v1
 kind: Config
 clusters: [{name: mpf, cluster: {server: "https://127.0.0.1:$api_port", certificate-authority: "$MPF_TMP/certs/apiserver.crt"}}]
-users: [{name: anonymous, user: {token: not-checked-yet}}]  # authn is issue #7
-contexts: [{name: mpf, context: {cluster: mpf, user: anonymous}}]
+users: [{name: admin, user: {token: "$token"}}]
+contexts: [{name: mpf, context: {cluster: mpf, user: admin}}]
 current-context: mpf
 YAML
 raw=$(kubectl --kubeconfig "$MPF_TMP/kubectl.yaml" get --raw /apis/metrics.k8s.io/v1beta1/nodes 2>&1) \
   || fail "kubectl get --raw failed: $raw"
 check_nodes kubectl "$raw"
-pass "kubectl get --raw: every node listed with the farm's CPU and memory"
+sed -i "s/token: \"$token\"/token: \"made-up\"/" "$MPF_TMP/kubectl.yaml"
+raw=$(kubectl --kubeconfig "$MPF_TMP/kubectl.yaml" get --raw /apis/metrics.k8s.io/v1beta1/nodes 2>&1) \
+  && fail "kubectl with a made-up token was served: $raw"
+expect_contains "kubectl with a made-up token" "$raw" "Unauthorized"
+pass "kubectl get --raw: every node listed with the farm's CPU and memory (token reviewed; a made-up one is 401)"
 
 kill -TERM "$ms_pid"
 wait "$ms_pid" || fail "metrics-server did not exit 0 on SIGTERM"

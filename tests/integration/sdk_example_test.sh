@@ -66,6 +66,8 @@ rc=0
 msg=$("$bin" --plugin-dir "$MPF_TMP/abi99" --list-plugins 2>&1) || rc=$?
 [[ $rc -ne 0 ]] || fail "a wrong-ABI plugin was accepted"
 expect_contains "wrong ABI" "$msg" "SDK ABI version 99"
-expect_contains "wrong ABI" "$msg" "SDK ABI version 1 "
+abi=$(sed -n 's/^#define MPF_SDK_ABI_VERSION \([0-9]*\)$/\1/p' "$src/sdk/include/mpf/sdk/version.h")
+[[ -n "$abi" ]] || fail "no MPF_SDK_ABI_VERSION in sdk/include/mpf/sdk/version.h"
+expect_contains "wrong ABI" "$msg" "SDK ABI version $abi "
 expect_contains "wrong ABI" "$msg" "hello_sink"
 pass "wrong-ABI plugin refused: $(grep -m1 'ABI version 99' <<<"$msg")"

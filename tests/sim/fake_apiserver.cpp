@@ -29,13 +29,21 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <fstream>
 #include <set>
+#include <sstream>
+#include <strings.h>
 #include <vector>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "core/net/cert_generator.h"
 #include "mpf/sdk/label_selector.h"
+#include "tests/sim/fake_apiserver_auth.h"
 #include "tests/sim/fake_apiserver_objects.h"
 #include "tests/sim/kubeconfig_writer.h"
+#include "tests/sim/rbac_policy.h"
 
 namespace mpf::sim {
 namespace {
@@ -83,6 +91,8 @@ struct Request {
   std::string authorization;
   std::string user_agent;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // Every header as received.
+  UserInfo user;  // Who sent it, once authenticated.
 
   std::string q(const std::string& name) const {
     const auto it = query.find(name);
@@ -168,6 +178,9 @@ std::optional<std::string_view> field_value(const StoredObject& object, std::str
     case Kind::kNamespace:
       if (field == "status.phase") return std::string_view(object.phase);
       break;
+    case Kind::kConfigMap:
+      if (field == "metadata.namespace") return std::string_view(object.namespace_name);
+      break;
   }
   return std::nullopt;
 }
@@ -202,8 +215,9 @@ struct Response;
 // A request forwarded to an aggregated API server (--aggregate-metrics); the session awaits it.
 struct ProxyPlan {
   std::string target;  // Path and query as received.
-  std::string accept;
-  std::string user_agent;
+  // The client's headers minus credentials and X-Remote-* (dropped_by_front_proxy), then the
+  // front proxy's X-Remote-* for the authenticated user.
+  std::vector<std::pair<std::string, std::string>> headers;
   // Set: turns the backend's answer (or the 503 when unreachable) into the response sent.
   std::function<Response(Response)> finish;
 };
@@ -392,6 +406,54 @@ struct Route {
   Handler handler;
 };
 
+// The identity a TLS client proved with its certificate, checked against --client-ca.
+struct PeerCertificate {
+  bool presented = false;
+  bool verified = false;
+  std::string common_name;
+  std::vector<std::string> organizations;
+};
+
+PeerCertificate peer_certificate(SSL* ssl) {
+  PeerCertificate peer;
+  X509* cert = SSL_get_peer_certificate(ssl);
+  if (cert == nullptr) return peer;
+  peer.presented = true;
+  peer.verified = SSL_get_verify_result(ssl) == X509_V_OK;
+  const X509_NAME* subject = X509_get_subject_name(cert);
+  auto entries = [&](int nid) {
+    std::vector<std::string> out;
+    for (int i = -1; (i = X509_NAME_get_index_by_NID(subject, nid, i)) >= 0;) {
+      unsigned char* utf8 = nullptr;
+      const int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i)));
+      if (n >= 0) out.emplace_back(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+      OPENSSL_free(utf8);
+    }
+    return out;
+  };
+  const auto cn = entries(NID_commonName);
+  if (!cn.empty()) peer.common_name = cn.front();
+  peer.organizations = entries(NID_organizationName);
+  X509_free(cert);
+  return peer;
+}
+
+// As Go's tls.RequestClientCert + kube-apiserver's x509 authenticator: a client certificate is asked
+// for (naming --client-ca) but not required, and the handshake never fails on it; whether it verified
+// is read afterwards (peer_certificate) and decides between a user and 401.
+Status request_client_certificates(ssl::context& ctx, const std::string& client_ca) {
+  error_code ec;
+  ctx.load_verify_file(client_ca, ec);
+  if (ec) return Status::invalid_argument("--client-ca " + client_ca + ": " + ec.message());
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(client_ca.c_str());
+  if (names != nullptr) SSL_CTX_set_client_CA_list(ctx.native_handle(), names);
+  static const unsigned char kSessionContext[] = "fake-apiserver";
+  SSL_CTX_set_session_id_context(ctx.native_handle(), kSessionContext, sizeof kSessionContext - 1);
+  ctx.set_verify_mode(ssl::verify_peer, ec);
+  ctx.set_verify_callback([](bool, ssl::verify_context&) { return true; }, ec);
+  return Status::ok();
+}
+
 Result<std::unique_ptr<ssl::context>> make_server_context(const core::PemPair& pair) {
   auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
   error_code ec;
@@ -444,7 +506,7 @@ struct FakeApiServer::Impl {
   std::shared_ptr<const ClusterModel> model;  // Guarded by model_mutex; replaced on the I/O thread only.
 
   // The store. Touched only on the I/O thread.
-  std::map<std::string, ObjectPtr> nodes, pods, namespaces;
+  std::map<std::string, ObjectPtr> nodes, pods, namespaces, configmaps;
   struct Event {
     uint64_t rv;
     const char* type;
@@ -466,7 +528,27 @@ struct FakeApiServer::Impl {
     std::string port;
   };
   std::optional<Backend> metrics_backend;
-  std::unique_ptr<ssl::context> backend_tls;
+  // Shared: a rotation replaces it while proxied requests still hold the old one.
+  std::shared_ptr<ssl::context> backend_tls;
+
+  // Authentication and authorization (--token, --users, --client-ca, --rbac).
+  bool authentication_enabled = false;
+  UserTable users;
+  std::string client_ca_pem;
+  std::optional<RbacPolicy> rbac;
+  RbacUsage rbac_usage;  // I/O thread only.
+  bool usage_write_pending = false;
+
+  // The front proxy: the aggregator's client certificate towards the backend.
+  bool front_proxy_enabled = false;
+  mutable std::mutex front_proxy_mutex;  // Guards the two pairs (read by any thread, written on the I/O thread).
+  core::PemPair front_proxy_ca_pair;
+  core::PemPair front_proxy_client_pair;
+
+  struct Counters {
+    std::atomic<uint64_t> token_reviews{0}, subject_access_reviews{0}, authorization_decisions{0}, forbidden{0},
+        unauthorized{0}, proxied{0}, front_proxy_rotations{0};
+  } counters;
 
   std::unique_ptr<asio::io_context> io;
   std::unique_ptr<tcp::acceptor> acceptor;
@@ -488,6 +570,7 @@ struct FakeApiServer::Impl {
       case Kind::kNode: return nodes;
       case Kind::kPod: return pods;
       case Kind::kNamespace: return namespaces;
+      case Kind::kConfigMap: return configmaps;
     }
     return pods;
   }
@@ -604,11 +687,225 @@ struct FakeApiServer::Impl {
   }
 
   // Runs `f` on the I/O thread and waits for its result.
-  uint64_t on_io_thread(std::function<uint64_t()> f) {
-    std::packaged_task<uint64_t()> task(std::move(f));
+  template <class F>
+  auto on_io_thread(F f) -> decltype(f()) {
+    std::packaged_task<decltype(f())()> task(std::move(f));
     auto result = task.get_future();
     asio::post(*io, [&task] { task(); });
     return result.get();
+  }
+
+  // ----- authentication, authorization, front proxy
+
+  static constexpr const char* kAuthNamespace = "kube-system";
+  static constexpr const char* kAuthConfigMap = "extension-apiserver-authentication";
+
+  // The --token user (and everyone's, on an open server): the kubeconfig's "sim-admin".
+  static UserInfo admin_user() { return authenticated(UserInfo{"sim-admin", "", {"system:masters"}, {}}); }
+
+  Status setup_auth() {
+    if (!options.users_file.empty()) {
+      auto table = UserTable::load_file(options.users_file);
+      if (!table) return table.status();
+      users = std::move(*table);
+    }
+    if (!options.token.empty()) users.add(options.token, UserInfo{"sim-admin", "", {"system:masters"}, {}});
+    if (!options.client_ca.empty()) {
+      std::ifstream in(options.client_ca);
+      std::stringstream text;
+      text << in.rdbuf();
+      client_ca_pem = text.str();
+      if (!in || client_ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+        return Status::invalid_argument("--client-ca " + options.client_ca + ": no PEM certificate");
+      }
+    }
+    if (!options.rbac_files.empty()) {
+      std::vector<std::string> texts;
+      if (options.rbac_bootstrap) texts.push_back(kubernetes_bootstrap_rbac());
+      for (const std::string& path : options.rbac_files) {
+        std::ifstream in(path);
+        if (!in) return Status::invalid_argument("--rbac " + path + ": cannot read");
+        std::stringstream text;
+        text << in.rdbuf();
+        texts.push_back(text.str());
+      }
+      auto policy = RbacPolicy::load(texts);
+      if (!policy) return policy.status();
+      rbac = std::move(*policy);
+      for (const std::string& warning : rbac->warnings()) std::fprintf(stderr, "fake-apiserver: RBAC: %s\n", warning.c_str());
+    }
+    authentication_enabled = !options.token.empty() || !options.users_file.empty() || !options.client_ca.empty() || rbac;
+    front_proxy_enabled = !options.aggregate_metrics.empty() || !options.front_proxy_ca_out.empty() ||
+                          !options.front_proxy_cert_out.empty() || !options.front_proxy_key_out.empty();
+    if (front_proxy_enabled) {
+      if (Status st = make_front_proxy(); !st.is_ok()) return st;
+    }
+    if (rbac && !options.rbac_usage_out.empty()) return write_usage();
+    return Status::ok();
+  }
+
+  // A new front-proxy CA and client certificate (CN --front-proxy-cn, clientAuth), written to the
+  // --front-proxy-*-out files.
+  Status make_front_proxy() {
+    auto identity = make_front_proxy_identity(options.front_proxy_cn);
+    if (!identity) return identity.status();
+    {
+      std::lock_guard<std::mutex> lock(front_proxy_mutex);
+      front_proxy_ca_pair = identity->ca;
+      front_proxy_client_pair = identity->client;
+    }
+    backend_tls.reset();  // The next proxied request makes a context with the new certificate.
+    const core::PemPair& client = identity->client;
+    if (!options.front_proxy_ca_out.empty()) {
+      if (Status st = write_file_atomically(options.front_proxy_ca_out, identity->ca.certificate_pem); !st.is_ok()) return st;
+    }
+    if (!options.front_proxy_cert_out.empty()) {
+      if (Status st = write_file_atomically(options.front_proxy_cert_out, client.certificate_pem); !st.is_ok()) return st;
+    }
+    if (!options.front_proxy_key_out.empty()) {
+      if (Status st = write_file_atomically(options.front_proxy_key_out, client.private_key_pem, 0600); !st.is_ok()) return st;
+    }
+    return Status::ok();
+  }
+
+  core::PemPair front_proxy_ca() const {
+    std::lock_guard<std::mutex> lock(front_proxy_mutex);
+    return front_proxy_ca_pair;
+  }
+  core::PemPair front_proxy_client() const {
+    std::lock_guard<std::mutex> lock(front_proxy_mutex);
+    return front_proxy_client_pair;
+  }
+
+  std::map<std::string, std::string> auth_configmap_data() const {
+    return authentication_configmap_data(client_ca_pem, front_proxy_enabled ? front_proxy_ca().certificate_pem : "",
+                                         options.front_proxy_cn);
+  }
+
+  bool has_auth_configmap() const { return front_proxy_enabled || !client_ca_pem.empty(); }
+
+  ObjectPtr render_auth_configmap(uint64_t at) const {
+    const int64_t created = current_model()->config().anchor_unix_ns - int64_t{30} * 86400 * 1000000000;
+    return fake::render_configmap(kAuthNamespace, kAuthConfigMap, auth_configmap_data(), created, at, render);
+  }
+
+  uint64_t do_rotate_front_proxy() {
+    if (!front_proxy_enabled) return 0;
+    if (Status st = make_front_proxy(); !st.is_ok()) {
+      std::fprintf(stderr, "fake-apiserver: rotating the front proxy: %s\n", st.message().c_str());
+      return 0;
+    }
+    ++counters.front_proxy_rotations;
+    ObjectPtr cm = render_auth_configmap(rv + 1);
+    configmaps[cm->key] = cm;
+    record("MODIFIED", std::move(cm));
+    rv = rv + 1;
+    notify();
+    return rv;
+  }
+
+  // Who sent the request (request.user), or the 401 to answer. As kube-apiserver's union
+  // authenticator: a verified client certificate, else a bearer token, else anonymous (with --rbac).
+  std::optional<Response> authenticate(Request& request, const PeerCertificate& peer) {
+    if (!authentication_enabled) {
+      request.user = admin_user();
+      return std::nullopt;
+    }
+    if (peer.presented && peer.verified && !client_ca_pem.empty()) {
+      request.user = certificate_user(peer.common_name, peer.organizations);
+      return std::nullopt;
+    }
+    const std::string& header = request.authorization;
+    const bool bearer = header.size() > 7 && strncasecmp(header.c_str(), "bearer ", 7) == 0;
+    if (bearer) {
+      std::string token = header.substr(7);
+      while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+      if (const UserInfo* user = users.find(token)) {
+        request.user = *user;
+        return std::nullopt;
+      }
+    } else if (!peer.presented && rbac) {
+      request.user = anonymous_user();
+      return std::nullopt;
+    }
+    ++counters.unauthorized;
+    Response r;
+    r.status = 401;
+    r.body = unauthorized_status_json();
+    return r;
+  }
+
+  RbacDecision authorize(const UserInfo& user, const AccessAttributes& attributes, const char* source) {
+    RbacDecision decision = rbac->decide(user.name, user.groups, attributes);
+    rbac_usage.record(user.name, user.groups, attributes, decision, source);
+    schedule_usage_write();
+    return decision;
+  }
+
+  Status write_usage() {
+    if (!rbac || options.rbac_usage_out.empty()) return Status::ok();
+    return write_file_atomically(options.rbac_usage_out, rbac_usage.to_json(&*rbac));
+  }
+
+  // One write after the requests being handled now: the file follows every change without being
+  // rewritten once per request under load.
+  void schedule_usage_write() {
+    if (options.rbac_usage_out.empty() || usage_write_pending) return;
+    usage_write_pending = true;
+    asio::post(*io, [this] {
+      usage_write_pending = false;
+      if (Status st = write_usage(); !st.is_ok()) std::fprintf(stderr, "fake-apiserver: %s\n", st.message().c_str());
+    });
+  }
+
+  Response token_review(const Request& request) {
+    auto review = parse_token_review(request.body);
+    if (!review) return bad_request(review.status().message());
+    ++counters.token_reviews;
+    Response r;
+    r.status = 201;
+    r.body = token_review_response(*review, users.find(review->token));
+    return r;
+  }
+
+  Response subject_access_review(const Request& request) {
+    auto review = parse_access_review(request.body);
+    if (!review) return bad_request(review.status().message());
+    ++counters.subject_access_reviews;
+    bool allowed = true;  // Without --rbac nothing is authorized, so everything is allowed.
+    std::string reason;
+    if (rbac) {
+      const RbacDecision d = authorize(review->user, review->attributes, "subjectaccessreview");
+      allowed = d.allowed;
+      reason = d.reason;
+    }
+    Response r;
+    r.status = 201;
+    r.body = access_review_response(*review, allowed, reason);
+    return r;
+  }
+
+  Response stats_response() const {
+    const FakeApiServerStats s = stats();
+    return json_response("{\"tokenReviews\":" + std::to_string(s.token_reviews) +
+                         ",\"subjectAccessReviews\":" + std::to_string(s.subject_access_reviews) +
+                         ",\"authorizationDecisions\":" + std::to_string(s.authorization_decisions) +
+                         ",\"forbidden\":" + std::to_string(s.forbidden) + ",\"unauthorized\":" +
+                         std::to_string(s.unauthorized) + ",\"proxied\":" + std::to_string(s.proxied) +
+                         ",\"frontProxyRotations\":" + std::to_string(s.front_proxy_rotations) +
+                         ",\"resourceVersion\":\"" + std::to_string(rv.load()) + "\"}");
+  }
+
+  FakeApiServerStats stats() const {
+    FakeApiServerStats s;
+    s.token_reviews = counters.token_reviews;
+    s.subject_access_reviews = counters.subject_access_reviews;
+    s.authorization_decisions = counters.authorization_decisions;
+    s.forbidden = counters.forbidden;
+    s.unauthorized = counters.unauthorized;
+    s.proxied = counters.proxied;
+    s.front_proxy_rotations = counters.front_proxy_rotations;
+    return s;
   }
 
   // ----- handlers
@@ -631,6 +928,9 @@ struct FakeApiServer::Impl {
   static Response discovery_api_v1() {
     return json_response(
         "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+        "{\"name\":\"configmaps\",\"singularName\":\"configmap\",\"namespaced\":true,\"kind\":\"ConfigMap\","
+        "\"verbs\":[\"create\",\"delete\",\"deletecollection\",\"get\",\"list\",\"patch\",\"update\",\"watch\"],"
+        "\"shortNames\":[\"cm\"],\"storageVersionHash\":\"qFsyl6wFWjQ=\"},"
         "{\"name\":\"namespaces\",\"singularName\":\"namespace\",\"namespaced\":false,\"kind\":\"Namespace\","
         "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"],\"shortNames\":[\"ns\"],"
         "\"storageVersionHash\":\"Q3oi5N2YM8M=\"},"
@@ -650,11 +950,16 @@ struct FakeApiServer::Impl {
 
   // ----- aggregation (--aggregate-metrics)
 
+  // As the aggregator's proxy handler: the client's headers go on, except its credentials and any
+  // X-Remote-* it sent (a client must not choose the identity the backend trusts), and the
+  // authenticated user is added as X-Remote-* headers.
   static Response proxy_to_backend(const Request& request, std::function<Response(Response)> finish) {
     auto plan = std::make_shared<ProxyPlan>();
     plan->target = request.target;
-    plan->accept = request.accept;
-    plan->user_agent = request.user_agent;
+    for (const auto& [name, value] : request.headers) {
+      if (!dropped_by_front_proxy(name)) plan->headers.emplace_back(name, value);
+    }
+    for (auto& header : front_proxy_headers(request.user)) plan->headers.push_back(std::move(header));
     plan->finish = std::move(finish);
     Response r;
     r.proxy = std::move(plan);
@@ -667,7 +972,8 @@ struct FakeApiServer::Impl {
   static Response aggregated_apis(const Request& request) {
     Request group = request;
     group.target = "/apis/metrics.k8s.io";
-    group.accept = "application/json";
+    std::erase_if(group.headers, [](const auto& h) { return strcasecmp(h.first.c_str(), "Accept") == 0; });
+    group.headers.emplace_back("Accept", "application/json");
     return proxy_to_backend(group, [](Response backend) {
       std::string_view body = backend.body;
       while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
@@ -708,14 +1014,14 @@ struct FakeApiServer::Impl {
 
     http::request<http::empty_body> request{http::verb::get, plan.target, 11};
     request.set(http::field::host, backend.host + ":" + backend.port);
-    if (!plan.accept.empty()) request.set(http::field::accept, plan.accept);
-    if (!plan.user_agent.empty()) request.set(http::field::user_agent, plan.user_agent);
+    for (const auto& [name, value] : plan.headers) request.insert(name, value);
     request.keep_alive(false);
+    ++counters.proxied;
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxProxiedBytes);
     beast::flat_buffer buffer;
     if (backend.tls) {
-      ssl::context* context = backend_context();
+      const std::shared_ptr<ssl::context> context = backend_context();  // Held: a rotation may replace it.
       if (context == nullptr) co_return backend_unavailable();
       beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *context);
       if (!options.aggregate_ca.empty()) stream.set_verify_callback(ssl::host_name_verification(backend.host));
@@ -774,10 +1080,21 @@ struct FakeApiServer::Impl {
   // The client context, made on first use: --aggregate-ca may be written by the backend after this
   // server starts (metrics-server generates its certificate and needs this server to start). Until it
   // can be read, proxied requests answer 503.
-  ssl::context* backend_context() {
-    if (backend_tls) return backend_tls.get();
-    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+  // With a front proxy it presents the front-proxy client certificate, as kube-apiserver does with
+  // --proxy-client-cert-file.
+  std::shared_ptr<ssl::context> backend_context() {
+    if (backend_tls) return backend_tls;
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
     error_code ec;
+    if (front_proxy_enabled) {
+      const core::PemPair client = front_proxy_client();
+      ctx->use_certificate_chain(asio::buffer(client.certificate_pem), ec);
+      if (!ec) ctx->use_private_key(asio::buffer(client.private_key_pem), ssl::context::pem, ec);
+      if (ec) {
+        std::fprintf(stderr, "fake-apiserver: front-proxy client certificate: %s\n", ec.message().c_str());
+        return nullptr;
+      }
+    }
     if (options.aggregate_ca.empty()) {
       ctx->set_verify_mode(ssl::verify_none, ec);
     } else {
@@ -789,7 +1106,7 @@ struct FakeApiServer::Impl {
       return nullptr;
     }
     backend_tls = std::move(ctx);
-    return backend_tls.get();
+    return backend_tls;
   }
 
   Response get_object(Kind kind, const Request& request, const std::string& key, const std::string& name) {
@@ -993,11 +1310,40 @@ struct FakeApiServer::Impl {
     for (const char* what : {"rename-pods", "delete-node", "touch-node", "expire-watches"}) {
       add_route("POST", std::string("/fake/") + what, [this, what](Request& r) { return control(r, what); });
     }
+    add_route("GET", "/api/v1/configmaps", [this](Request& r) { return list_or_watch(Kind::kConfigMap, r, ""); });
+    add_route("GET", "/api/v1/namespaces/{namespace}/configmaps",
+              [this](Request& r) { return list_or_watch(Kind::kConfigMap, r, r.params["namespace"]); });
+    add_route("GET", "/api/v1/namespaces/{namespace}/configmaps/{name}", [this](Request& r) {
+      return get_object(Kind::kConfigMap, r, r.params["namespace"] + "/" + r.params["name"], r.params["name"]);
+    });
+    add_route("POST", "/apis/authentication.k8s.io/v1/tokenreviews", [this](Request& r) { return token_review(r); });
+    add_route("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+              [this](Request& r) { return subject_access_review(r); });
+    add_route("GET", "/fake/stats", [this](Request&) { return stats_response(); });
+    add_route("POST", "/fake/rotate-front-proxy", [this](Request&) {
+      const uint64_t at = do_rotate_front_proxy();
+      if (at == 0) {
+        return status_response(404, "NotFound", "no front proxy (give --aggregate-metrics or --front-proxy-ca-out)");
+      }
+      return json_response("{\"resourceVersion\":\"" + std::to_string(at) + "\"}");
+    });
   }
 
-  Response dispatch(Request& request) {
-    if (!options.token.empty() && request.authorization != "Bearer " + options.token) {
-      return status_response(401, "Unauthorized", "Unauthorized");
+  // Authentication, then (with --rbac) authorization of the request's RequestInfo, then the route, as
+  // kube-apiserver's filter chain orders them (so an unknown path is 403 before it is 404). /fake/ is
+  // the test harness's side door: authenticated, never authorized nor logged.
+  Response dispatch(Request& request, const PeerCertificate& peer) {
+    if (auto unauthorized = authenticate(request, peer)) return *unauthorized;
+    if (rbac && request.path.rfind("/fake/", 0) != 0) {
+      const AccessAttributes attributes = request_attributes(request.method, request.path, request.query);
+      ++counters.authorization_decisions;
+      if (!authorize(request.user, attributes, "request").allowed) {
+        ++counters.forbidden;
+        Response r;
+        r.status = 403;
+        r.body = forbidden_status_json(request.user.name, attributes);
+        return r;
+      }
     }
     const std::vector<std::string> segments = split_path(request.path);
     bool path_known = false;
@@ -1136,7 +1482,9 @@ struct FakeApiServer::Impl {
   }
 
   template <class Stream>
-  asio::awaitable<void> serve_requests(Stream& stream) {
+  // `peer` is a pointer to the caller's local: GCC 12 destroys class temporaries passed by value into
+  // a co_await'ed coroutine twice.
+  asio::awaitable<void> serve_requests(Stream& stream, const PeerCertificate* peer) {
     beast::flat_buffer buffer;
     for (;;) {
       http::request_parser<http::string_body> parser;
@@ -1154,8 +1502,9 @@ struct FakeApiServer::Impl {
       request.authorization = std::string(message[http::field::authorization]);
       request.user_agent = std::string(message[http::field::user_agent]);
       request.body = message.body();
+      for (const auto& field : message) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
       const bool keep_alive = message.keep_alive();
-      Response response = dispatch(request);
+      Response response = dispatch(request, *peer);
       const bool proxied = response.proxy != nullptr;
       if (proxied) {
         const std::shared_ptr<ProxyPlan> plan = std::move(response.proxy);
@@ -1163,8 +1512,8 @@ struct FakeApiServer::Impl {
         if (plan->finish) response = plan->finish(std::move(response));
       }
       if (options.log_requests) {
-        std::fprintf(stderr, "fake-apiserver: %s %s -> %u%s\n", request.method.c_str(),
-                     request.target.c_str(), response.status,
+        std::fprintf(stderr, "fake-apiserver: %s %s (%s) -> %u%s\n", request.method.c_str(),
+                     request.target.c_str(), request.user.name.c_str(), response.status,
                      response.watch ? " (watch)" : response.list ? " (list)" : proxied ? " (proxied)" : "");
       }
       bool ok = true;
@@ -1189,7 +1538,8 @@ struct FakeApiServer::Impl {
 
   asio::awaitable<void> serve_plain(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
-    co_await serve_requests(stream);
+    static const PeerCertificate kNoCertificate;
+    co_await serve_requests(stream, &kNoCertificate);
   }
 
   asio::awaitable<void> serve_tls(tcp::socket socket) {
@@ -1198,7 +1548,8 @@ struct FakeApiServer::Impl {
     error_code ec;
     co_await stream.async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
-    co_await serve_requests(stream);
+    const PeerCertificate peer = peer_certificate(stream.native_handle());
+    co_await serve_requests(stream, &peer);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -1245,6 +1596,9 @@ struct FakeApiServer::Impl {
     auto ctx = make_server_context(*leaf);
     if (!ctx) return ctx.status();
     tls = std::move(*ctx);
+    if (!options.client_ca.empty()) {
+      if (Status st = request_client_certificates(*tls, options.client_ca); !st.is_ok()) return st;
+    }
     if (!options.ca_file.empty()) return write_file_atomically(options.ca_file, ca.certificate_pem);
     return Status::ok();
   }
@@ -1285,6 +1639,14 @@ Result<std::unique_ptr<FakeApiServer>> FakeApiServer::create(const ApiServerOpti
   impl->render.now_unix_ns = now_ns();
   impl->build_store();
   impl->io = std::make_unique<asio::io_context>(1);
+  if (Status st = impl->setup_auth(); !st.is_ok()) return st;
+  if (impl->has_auth_configmap()) {
+    // Part of the initial state, as if kube-apiserver had published it before anyone listed.
+    ObjectPtr cm = impl->render_auth_configmap(impl->rv + 1);
+    impl->configmaps[cm->key] = std::move(cm);
+    impl->rv = impl->rv + 1;
+    impl->floor_rv = impl->rv;
+  }
   if (!options.plain_http) {
     if (Status st = impl->make_certificates(); !st.is_ok()) return st;
   }
@@ -1300,6 +1662,15 @@ Result<std::unique_ptr<FakeApiServer>> FakeApiServer::create(const ApiServerOpti
     // token unless --token is given.
     spec.token = options.token.empty() ? std::string("fake-apiserver") : options.token;
     if (Status st = write_kubeconfig(spec, options.kubeconfig_out); !st.is_ok()) return st;
+  }
+  if (!options.kubeconfig_dir.empty()) {
+    KubeconfigSpec base;
+    base.server = impl->url();
+    base.ca_pem = impl->ca.certificate_pem;
+    base.insecure_skip_tls_verify = options.plain_http;
+    std::vector<std::pair<std::string, std::string>> tokens;
+    for (const auto& [token, user] : impl->users.users()) tokens.emplace_back(token, user.name);
+    if (Status st = write_user_kubeconfigs(base, tokens, options.kubeconfig_dir); !st.is_ok()) return st;
   }
   asio::co_spawn(*impl->io, impl->accept_loop(), asio::detached);
   if (options.handle_signals) {
@@ -1319,6 +1690,8 @@ void FakeApiServer::run() {
   }
   auto guard = asio::make_work_guard(*impl_->io);
   impl_->io->run();
+  // The final usage, with every decision (the I/O thread has stopped).
+  if (Status st = impl_->write_usage(); !st.is_ok()) std::fprintf(stderr, "fake-apiserver: %s\n", st.message().c_str());
 }
 
 void FakeApiServer::stop() { impl_->io->stop(); }
@@ -1339,6 +1712,21 @@ uint64_t FakeApiServer::delete_node(const std::string& name) {
 
 uint64_t FakeApiServer::expire_watches() {
   return impl_->on_io_thread([impl = impl_.get()] { return impl->do_expire_watches(); });
+}
+
+uint64_t FakeApiServer::rotate_front_proxy() {
+  return impl_->on_io_thread([impl = impl_.get()] { return impl->do_rotate_front_proxy(); });
+}
+
+core::PemPair FakeApiServer::front_proxy_ca() const { return impl_->front_proxy_ca(); }
+
+core::PemPair FakeApiServer::front_proxy_client() const { return impl_->front_proxy_client(); }
+
+FakeApiServerStats FakeApiServer::stats() const { return impl_->stats(); }
+
+std::string FakeApiServer::rbac_usage_json() {
+  if (!impl_->rbac) return "";
+  return impl_->on_io_thread([impl = impl_.get()] { return impl->rbac_usage.to_json(&*impl->rbac); });
 }
 
 uint64_t FakeApiServer::resource_version() const { return impl_->rv.load(); }

@@ -5,7 +5,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "core/net/cert_generator.h"
 #include "mpf/sdk/status.h"
 #include "tests/sim/cluster_model.h"
 
@@ -25,8 +27,15 @@
 //   GET /apis/metrics.k8s.io[/...] with --aggregate-metrics: proxied to that backend as the aggregation
 //       layer does (status, Content-Type and body as is; 503 when unreachable); /apis then lists the
 //       backend's APIGroup.
-// Routes are a table of (method, path pattern) -> handler (FakeApiServer::Impl::routes), so later
-// resources (TokenReview, SubjectAccessReview, ConfigMaps, an aggregation proxy) are rows, not rewrites.
+//   POST /apis/authentication.k8s.io/v1/tokenreviews, /apis/authorization.k8s.io/v1/subjectaccessreviews
+//       against --users and --rbac, as kube-apiserver answers a delegating API server.
+//   GET /api/v1/namespaces/kube-system/configmaps[/extension-apiserver-authentication] (list, watch)
+//       the authentication ConfigMap kube-apiserver publishes, with --client-ca or a front proxy.
+//   GET /fake/stats, POST /fake/rotate-front-proxy
+// Authentication (--token, --users, --client-ca; anonymous with --rbac) and RBAC authorization
+// (--rbac) happen in dispatch() for every route but /fake/ (tests/sim/fake_apiserver_auth.h,
+// tests/sim/rbac_policy.h). Routes are a table of (method, path pattern) -> handler
+// (FakeApiServer::Impl::routes).
 
 namespace mpf::sim {
 
@@ -56,6 +65,35 @@ struct ApiServerOptions {
   // Optional: CA (PEM file) verifying that backend, read on the first proxied request that finds it
   // (the backend may write it later). Empty: not verified.
   std::string aggregate_ca;
+
+  // Authentication. Without --token, --users, --client-ca and --rbac every request is "sim-admin" in
+  // system:masters (the server is open). Otherwise a bearer token must be known (else 401), a client
+  // certificate must chain to --client-ca (user CN, groups O), and a request with neither is
+  // system:anonymous when --rbac is given, else 401.
+  std::string users_file;  // Optional: tokens -> users (fake_apiserver_auth.h, UserTable).
+  std::string client_ca;   // Optional: CA (PEM) of client certificates; requested, not required.
+  // Authorization: RBAC manifests (multi-document YAML). Empty: everything allowed.
+  std::vector<std::string> rbac_files;
+  bool rbac_bootstrap = false;  // Also kube-apiserver's bootstrap roles (kubernetes_bootstrap_rbac()).
+  std::string rbac_usage_out;  // Optional: used rules and decision log (JSON), rewritten after changes.
+  // Front proxy (the aggregator's client identity towards --aggregate-metrics). Made when
+  // --aggregate-metrics or one of the *_out files is given.
+  std::string front_proxy_cn = "front-proxy-client";
+  std::string front_proxy_ca_out;    // Optional: the front-proxy CA (PEM).
+  std::string front_proxy_cert_out;  // Optional: the front-proxy client certificate (PEM).
+  std::string front_proxy_key_out;   // Optional: its key (PEM, 0600).
+  std::string kubeconfig_dir;        // Optional: one kubeconfig per token user (kubeconfig_writer.h).
+};
+
+// Counters of what the server did, for tests of callers' caching.
+struct FakeApiServerStats {
+  uint64_t token_reviews = 0;
+  uint64_t subject_access_reviews = 0;
+  uint64_t authorization_decisions = 0;  // --rbac decisions on requests (not reviews).
+  uint64_t forbidden = 0;                // 403s among them.
+  uint64_t unauthorized = 0;             // 401s.
+  uint64_t proxied = 0;                  // Requests forwarded to --aggregate-metrics.
+  uint64_t front_proxy_rotations = 0;
 };
 
 // Parses argv without argv[0] ("--flag value" or "--flag=value"); sets `help_requested` on --help.
@@ -93,6 +131,16 @@ class FakeApiServer {
   // Sends 410 Expired to every open watch and forgets the event history: resuming from any older
   // resourceVersion (watch or continue token) answers 410.
   uint64_t expire_watches();
+  // New front-proxy CA and client certificate (files rewritten, ConfigMap MODIFIED); the new
+  // resourceVersion. New backend connections present the new certificate.
+  uint64_t rotate_front_proxy();
+  // The front proxy's CA and client certificate (empty when there is no front proxy). Any thread.
+  core::PemPair front_proxy_ca() const;
+  core::PemPair front_proxy_client() const;
+  // Any thread.
+  FakeApiServerStats stats() const;
+  // The --rbac usage JSON (RbacUsage::to_json), taken on the server's thread; "" without --rbac.
+  std::string rbac_usage_json();
   // The current resourceVersion (any thread).
   uint64_t resource_version() const;
   // The model being served (replaced, never modified, on renames).

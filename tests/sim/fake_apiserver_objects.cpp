@@ -15,6 +15,7 @@ std::string_view object_prefix(Kind kind) {
     case Kind::kNode: return "{\"kind\":\"Node\",\"apiVersion\":\"v1\",\"metadata\":";
     case Kind::kPod: return "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":";
     case Kind::kNamespace: return "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":";
+    case Kind::kConfigMap: return "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":";
   }
   return {};
 }
@@ -117,6 +118,7 @@ std::string_view kind_name(Kind kind) {
     case Kind::kNode: return "Node";
     case Kind::kPod: return "Pod";
     case Kind::kNamespace: return "Namespace";
+    case Kind::kConfigMap: return "ConfigMap";
   }
   return {};
 }
@@ -126,6 +128,7 @@ std::string_view resource_name(Kind kind) {
     case Kind::kNode: return "nodes";
     case Kind::kPod: return "pods";
     case Kind::kNamespace: return "namespaces";
+    case Kind::kConfigMap: return "configmaps";
   }
   return {};
 }
@@ -294,6 +297,34 @@ ObjectPtr render_namespace(const std::string& name, int64_t created_unix_ns, uin
   append_labels(m, object->labels);
   m += "}";
   object->tail = ",\"spec\":{\"finalizers\":[\"kubernetes\"]},\"status\":{\"phase\":\"Active\"}}";
+  return object;
+}
+
+ObjectPtr render_configmap(const std::string& namespace_name, const std::string& name,
+                           const std::map<std::string, std::string>& data, int64_t created_unix_ns,
+                           uint64_t resource_version, const RenderContext& context) {
+  auto object = std::make_shared<StoredObject>();
+  object->kind = Kind::kConfigMap;
+  object->namespace_name = namespace_name;
+  object->name = name;
+  object->key = namespace_name + "/" + name;
+  object->resource_version = resource_version;
+  std::string& m = object->meta;
+  m += "{";
+  append_field(m, "name", name, false);
+  append_field(m, "namespace", namespace_name);
+  append_field(m, "uid", stable_uid(context.seed, "configmap/" + object->key));
+  append_field(m, "resourceVersion", std::to_string(resource_version));
+  append_field(m, "creationTimestamp", rfc3339(created_unix_ns));
+  m += "}";
+  std::string& t = object->tail;
+  t = ",\"data\":{";
+  bool first = true;
+  for (const auto& [key, value] : data) {
+    append_field(t, key, value, !first);
+    first = false;
+  }
+  t += "}}";
   return object;
 }
 

@@ -15,7 +15,7 @@
 
 namespace mpf::sim::fake {
 
-enum class Kind : uint8_t { kNode, kPod, kNamespace };
+enum class Kind : uint8_t { kNode, kPod, kNamespace, kConfigMap };
 
 // One stored object. Its JSON is split so that every form is a concatenation without re-rendering:
 //   list item      {"metadata":META TAIL
@@ -55,8 +55,14 @@ ObjectPtr render_pod(const NodeSpec& node, uint32_t node_index, const PodSpec& p
 ObjectPtr render_namespace(const std::string& name, int64_t created_unix_ns, uint64_t resource_version,
                            const RenderContext& context);
 
-std::string_view kind_name(Kind kind);      // Node, Pod, Namespace
-std::string_view resource_name(Kind kind);  // nodes, pods, namespaces
+// A ConfigMap (kube-system/extension-apiserver-authentication): `data` as key -> value, written in
+// key order as Go's encoding/json writes a map.
+ObjectPtr render_configmap(const std::string& namespace_name, const std::string& name,
+                           const std::map<std::string, std::string>& data, int64_t created_unix_ns,
+                           uint64_t resource_version, const RenderContext& context);
+
+std::string_view kind_name(Kind kind);      // Node, Pod, Namespace, ConfigMap
+std::string_view resource_name(Kind kind);  // nodes, pods, namespaces, configmaps
 
 // Appends the object in one of its forms.
 enum class Form : uint8_t { kListItem, kObject, kMetadata };

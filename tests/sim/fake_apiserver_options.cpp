@@ -38,6 +38,19 @@ const FlagTable<ApiServerOptions>& flags() {
     f.toggle("--log-requests", [](auto& o) { o.log_requests = true; });
     f.text("--aggregate-metrics", &ApiServerOptions::aggregate_metrics);
     f.text("--aggregate-ca", &ApiServerOptions::aggregate_ca);
+    f.text("--users", &ApiServerOptions::users_file);
+    f.text("--client-ca", &ApiServerOptions::client_ca);
+    f.value("--rbac", [](auto v, auto& o) {
+      o.rbac_files.emplace_back(v);
+      return Status::ok();
+    });
+    f.text("--rbac-usage-out", &ApiServerOptions::rbac_usage_out);
+    f.toggle("--rbac-bootstrap", [](auto& o) { o.rbac_bootstrap = true; });
+    f.text("--front-proxy-cn", &ApiServerOptions::front_proxy_cn);
+    f.text("--front-proxy-ca-out", &ApiServerOptions::front_proxy_ca_out);
+    f.text("--front-proxy-cert-out", &ApiServerOptions::front_proxy_cert_out);
+    f.text("--front-proxy-key-out", &ApiServerOptions::front_proxy_key_out);
+    f.text("--kubeconfig-dir", &ApiServerOptions::kubeconfig_dir);
     return f;
   }();
   return kFlags;
@@ -55,6 +68,13 @@ Result<ApiServerOptions> parse_apiserver_options(int argc, const char* const* ar
   }
   if (!options.aggregate_ca.empty() && backend.empty()) {
     return Status::invalid_argument("--aggregate-ca needs --aggregate-metrics");
+  }
+  if ((!options.rbac_usage_out.empty() || options.rbac_bootstrap) && options.rbac_files.empty()) {
+    return Status::invalid_argument("--rbac-usage-out and --rbac-bootstrap need --rbac");
+  }
+  if (options.front_proxy_cn.empty()) return Status::invalid_argument("--front-proxy-cn: empty");
+  if (!options.client_ca.empty() && options.plain_http) {
+    return Status::invalid_argument("--client-ca needs HTTPS (not --plain-http)");
   }
   return options;
 }
@@ -81,8 +101,16 @@ Routes:
   POST /fake/delete-node?name=NODE       delete a node and its pods (DELETED)
   POST /fake/touch-node?name=NODE        new heartbeat time on a node (MODIFIED)
   POST /fake/expire-watches              410 Expired to open watches; older resourceVersions expire
-  GET  /apis/metrics.k8s.io[/...]        with --aggregate-metrics: proxied (path, query, Accept)
-  Errors are Status objects (401, 404, 400, 405, 410, 503, 504).
+  POST /fake/rotate-front-proxy          new front-proxy CA and client certificate (ConfigMap MODIFIED)
+  GET  /fake/stats                       counters: tokenReviews, subjectAccessReviews,
+                                         authorizationDecisions, forbidden, unauthorized, proxied
+  GET  /apis/metrics.k8s.io[/...]        with --aggregate-metrics: proxied (path, query, headers) as
+                                         the authenticated user (front-proxy certificate, X-Remote-*)
+  POST /apis/authentication.k8s.io/v1/tokenreviews            TokenReview against the token users
+  POST /apis/authorization.k8s.io/v1/subjectaccessreviews     SubjectAccessReview against --rbac
+  GET  /api/v1/[namespaces/NS/]configmaps[/NAME]  list, watch, get: kube-system/extension-apiserver-
+                                         authentication (with --client-ca or a front proxy)
+  Errors are Status objects (400, 401, 403, 404, 405, 410, 503, 504).
 
 Cluster (as kubelet-farm):
   --nodes N                    simulated nodes (default 3)
@@ -114,6 +142,51 @@ Aggregation (as kube-apiserver for an APIService of metrics-server):
                                proxied (status, Content-Type, body as is; 503 Status when unreachable)
   --aggregate-ca FILE          CA (PEM) verifying the backend's certificate (default: not verified);
                                read when first needed, so the backend may write it after start
+
+Authentication (kube-apiserver's order: client certificate, bearer token, anonymous):
+  --token TOKEN                also: TOKEN is user "sim-admin" in group system:masters
+  --users FILE                 bearer tokens -> users. YAML:
+                                 users:
+                                 - token: T1
+                                   username: alice
+                                   uid: "1001"               (optional)
+                                   groups: [team-a]          (optional)
+                                   extra: {scopes: [view]}   (optional)
+                               or kube-apiserver's --token-auth-file CSV: token,user,uid,"g1,g2".
+                               Users system:serviceaccount:NS:NAME are also in system:serviceaccounts
+                               and system:serviceaccounts:NS; every user is in system:authenticated
+  --client-ca FILE             ask TLS clients for a certificate (not required); one chaining to
+                               FILE is user CN in groups O; the ConfigMap's client-ca-file
+  Without --token, --users, --client-ca and --rbac every request is sim-admin (system:masters).
+  With any of them an unknown token is 401 (kube-apiserver's Unauthorized Status); a request
+  without credentials is system:anonymous (system:unauthenticated) with --rbac, else 401.
+  --kubeconfig-dir DIR         one kubeconfig per token user: DIR/<user>.kubeconfig, characters
+                               outside [A-Za-z0-9._-] as '_' (system_serviceaccount_NS_NAME...)
+
+Authorization:
+  --rbac FILE                  (repeatable) RBAC manifests: Role, ClusterRole (aggregationRule),
+                               RoleBinding, ClusterRoleBinding; every request but /fake/ is
+                               authorized (403 Forbidden Status as kube-apiserver's), and
+                               SubjectAccessReviews use it. Without it everything is allowed
+  --rbac-bootstrap             also kube-apiserver's bootstrap roles every cluster has:
+                               system:discovery and system:basic-user (system:authenticated),
+                               system:public-info-viewer (also system:unauthenticated),
+                               cluster-admin (system:masters), aggregated admin/edit/view,
+                               and (unbound) system:auth-delegator and kube-system's
+                               extension-apiserver-authentication-reader
+  --rbac-usage-out FILE        JSON of the rules used, the unused ones and every decision
+                               (user, verb, group, resource, subresource, namespace, name or
+                               path, allowed); rewritten after changes and at exit
+
+Front proxy (the aggregator's identity towards --aggregate-metrics; made with it or the files):
+  --front-proxy-cn NAME        client certificate CN (default front-proxy-client), also the
+                               ConfigMap's requestheader-allowed-names
+  --front-proxy-ca-out FILE    write the front-proxy CA (PEM); rewritten on rotation
+  --front-proxy-cert-out FILE  write the front-proxy client certificate (PEM)
+  --front-proxy-key-out FILE   write its private key (PEM, 0600)
+  Proxied requests carry the client's headers minus Authorization, Impersonate-* and X-Remote-*,
+  plus X-Remote-User, X-Remote-Uid (when set), X-Remote-Group (one per group) and
+  X-Remote-Extra-<percent-encoded key> (one per value) of the authenticated user.
 
 Files and lifecycle:
   --ready-file PATH            written once serving: pid=, port=, url=

@@ -1,7 +1,10 @@
 #include "tests/sim/farm_options.h"
 
+#include <unistd.h>
+
 #include <string_view>
 
+#include "tests/sim/request_handler.h"
 #include "tests/sim/sim_flags.h"
 
 namespace mpf::sim {
@@ -18,6 +21,7 @@ const FlagTable<FarmOptions>& flags() {
     f.value("--key-file", [](auto v, auto& o) { o.key_file = v; return Status::ok(); });
     f.toggle("--per-node-certs", [](auto& o) { o.per_node_certs = true; });
     f.value("--require-token", [](auto v, auto& o) { o.require_token = v; return Status::ok(); });
+    f.value("--require-token-file", [](auto v, auto& o) { o.require_token_file = v; return Status::ok(); });
     f.value("--require-client-ca", [](auto v, auto& o) { o.require_client_ca = v; return Status::ok(); });
     f.value("--fault", [](auto v, auto& o) {
       auto spec = parse_fault_fraction(v);
@@ -78,6 +82,16 @@ Result<FarmOptions> parse_farm_options(int argc, const char* const* argv, bool& 
   if (!options.cert_file.empty() && options.per_node_certs) {
     return Status::invalid_argument("--cert-file: there is no single serving certificate with --per-node-certs");
   }
+  if (!options.require_token_file.empty()) {
+    if (!options.require_token.empty()) {
+      return Status::invalid_argument("--require-token and --require-token-file exclude each other");
+    }
+    if (::access(options.require_token_file.c_str(), R_OK) != 0) {
+      return Status::invalid_argument("--require-token-file: cannot read " + options.require_token_file);
+    }
+    // The request handler learns of the file through require_token (see token_file_reference).
+    options.require_token = token_file_reference(options.require_token_file);
+  }
   if (options.plain_http && !options.require_client_ca.empty()) {
     return Status::invalid_argument("--require-client-ca needs TLS; drop --plain-http");
   }
@@ -112,6 +126,9 @@ Serving:
   --per-node-certs             one certificate per node (CN system:node:<name>, SAN = its address)
                                instead of one certificate with every address (forced above 8000 nodes)
   --require-token TOKEN        answer 401 unless "Authorization: Bearer TOKEN"
+  --require-token-file PATH    the same with the token read from PATH (surrounding whitespace trimmed),
+                               re-read whenever the file changes (rotate it mid-run; replace it by rename
+                               or rewrite it); an unreadable or empty file rejects every token
   --require-client-ca PATH     require a TLS client certificate signed by this CA
   --gzip-level L               gzip /metrics/resource for clients sending Accept-Encoding: gzip
                                (default 1; 0 = never)

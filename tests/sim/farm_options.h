@@ -29,6 +29,8 @@ struct FarmOptions {
   // (CN system:node:<name>), as kubelets have; forced above kMaxSharedCertNodes.
   bool per_node_certs = false;
   std::string require_token;         // Non-empty: requests need "Authorization: Bearer <token>", else 401.
+                                     // With --require-token-file: token_file_reference(require_token_file).
+  std::string require_token_file;    // Non-empty: the token is this file's content, re-read when it changes.
   std::string require_client_ca;     // Non-empty: TLS clients must present a certificate signed by this CA.
 
   std::vector<FaultSpec> faults;

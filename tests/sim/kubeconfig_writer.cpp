@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <set>
 
 namespace mpf::sim {
 namespace {
@@ -84,6 +86,32 @@ std::string render_kubeconfig(const KubeconfigSpec& spec) {
 Status write_kubeconfig(const KubeconfigSpec& spec, const std::string& path) {
   // The file holds a credential: private to the user.
   return write_file_atomically(path, render_kubeconfig(spec), 0600);
+}
+
+std::string kubeconfig_file_name(std::string_view user_name) {
+  std::string out;
+  for (char c : user_name) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+    out += keep ? c : '_';
+  }
+  return out + ".kubeconfig";
+}
+
+Status write_user_kubeconfigs(const KubeconfigSpec& base, const std::vector<std::pair<std::string, std::string>>& tokens,
+                              const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::permanent(dir + ": " + ec.message());
+  std::set<std::string> written;
+  for (const auto& [token, user] : tokens) {
+    if (!written.insert(user).second) continue;
+    KubeconfigSpec spec = base;
+    spec.token = token;
+    spec.user_name = user;
+    if (Status st = write_kubeconfig(spec, dir + "/" + kubeconfig_file_name(user)); !st.is_ok()) return st;
+  }
+  return Status::ok();
 }
 
 }  // namespace mpf::sim

@@ -2,6 +2,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "tests/sim/atomic_file.h"  // write_file_atomically, for the files written from here
 #include "mpf/sdk/status.h"
@@ -32,5 +34,15 @@ std::string render_kubeconfig(const KubeconfigSpec& spec);
 
 // Renders and writes it (mode 0600, replaced atomically).
 Status write_kubeconfig(const KubeconfigSpec& spec, const std::string& path);
+
+// The file name of a user's kubeconfig in a directory: the user name with every character outside
+// [A-Za-z0-9._-] replaced by '_', plus ".kubeconfig" ("system:serviceaccount:kube-system:x" ->
+// "system_serviceaccount_kube-system_x.kubeconfig").
+std::string kubeconfig_file_name(std::string_view user_name);
+
+// One kubeconfig per (token, user name) in `dir` (created if missing), each `base` with that token and
+// the user name as kubeconfig user, so kubectl can run as each user. The first token of a user wins.
+Status write_user_kubeconfigs(const KubeconfigSpec& base, const std::vector<std::pair<std::string, std::string>>& tokens,
+                              const std::string& dir);
 
 }  // namespace mpf::sim

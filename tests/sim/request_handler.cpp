@@ -1,9 +1,14 @@
 #include "tests/sim/request_handler.h"
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
 
 #include "tests/sim/seeded_random.h"
 #include "tests/sim/text_format.h"
@@ -30,9 +35,48 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
          });
 }
 
+constexpr std::string_view kTokenFileMarker = "\n@token-file:";
+
+// The current content of a --require-token-file, trimmed; empty when unreadable. stat() on every call, the
+// file read again only when it changed. Shared by the farm's I/O threads.
+std::string file_token(const std::string& path) {
+  struct Cached {
+    dev_t device = 0;
+    ino_t inode = 0;
+    off_t size = -1;
+    int64_t mtime_ns = -1;
+    std::string token;
+  };
+  static std::mutex mu;
+  static std::map<std::string, Cached, std::less<>> cache;
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return {};
+  const int64_t mtime_ns = static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+  std::lock_guard lock(mu);
+  Cached& entry = cache[path];
+  if (entry.device == info.st_dev && entry.inode == info.st_ino && entry.size == info.st_size &&
+      entry.mtime_ns == mtime_ns) {
+    return entry.token;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return {};
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  const size_t last = text.find_last_not_of(" \t\r\n");
+  entry = Cached{info.st_dev, info.st_ino, info.st_size, mtime_ns,
+                 first == std::string::npos ? std::string() : text.substr(first, last - first + 1)};
+  return entry.token;
+}
+
 // Like the apiserver's bearer token authenticator: "<scheme> <token>", scheme case-insensitive.
-bool authorized(std::string_view header, const std::string& token) {
-  if (token.empty()) return true;
+bool authorized(std::string_view header, const std::string& required) {
+  if (required.empty()) return true;
+  std::string from_file;
+  if (required.rfind(kTokenFileMarker, 0) == 0) {
+    from_file = file_token(required.substr(kTokenFileMarker.size()));
+    if (from_file.empty()) return false;
+  }
+  const std::string& token = from_file.empty() ? required : from_file;
   while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
   while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
   const size_t space = header.find(' ');
@@ -189,6 +233,12 @@ size_t truncation_point(std::string_view body) {
 }
 
 }  // namespace
+
+std::string token_file_reference(std::string_view path) {
+  std::string reference(kTokenFileMarker);
+  reference += path;
+  return reference;
+}
 
 Action plan_request(const RequestView& request, FaultMode fault, const HandlerConfig& config) {
   if (!authorized(request.authorization, config.require_token)) return Action::kRespond;

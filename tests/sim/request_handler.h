@@ -24,12 +24,19 @@ struct RequestView {
 };
 
 struct HandlerConfig {
-  std::string require_token;                 // Empty: no authentication.
+  // Empty: no authentication. token_file_reference(path): the token is the content of that file (surrounding
+  // whitespace trimmed), re-read whenever its inode, size or modification time changes, so that a test can
+  // rotate it while the farm runs; an unreadable or empty file rejects every request.
+  std::string require_token;
   KubeletShape shape = KubeletShape::kCurrent;
   int gzip_level = 1;                        // 0: never compress.
   bool chunked = true;
   bool pretty_summary = true;
 };
+
+// Marks `path` as a token file for HandlerConfig::require_token. The marker starts with a line feed, which
+// no header value can carry, so it never equals a literal token.
+std::string token_file_reference(std::string_view path);
 
 enum class Action : uint8_t {
   kRespond,           // Build and send the reply now.

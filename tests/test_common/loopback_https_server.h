@@ -46,6 +46,7 @@ struct LoopbackRequest {
   std::string target;
   // Header names in lower case.
   std::map<std::string, std::string> headers;
+  std::string body;
   // 1-based: which accepted connection, and which request on it.
   std::size_t connection = 0;
   std::size_t sequence = 0;
@@ -234,6 +235,7 @@ class LoopbackServer {
       LoopbackRequest seen;
       seen.method = std::string(request.method_string());
       seen.target = std::string(request.target());
+      seen.body = request.body();
       for (const auto& field : request) {
         std::string name(field.name_string());
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });

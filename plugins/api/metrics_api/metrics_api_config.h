@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "mpf/sdk/http_server.h"
 #include "mpf/sdk/options.h"
+#include "mpf/sdk/status.h"
 
 namespace mpf::api::metrics {
 
@@ -30,18 +32,15 @@ struct MetricsApiConfig {
   /// metrics-server never serves it, so the default keeps its bodies.
   bool show_swap = false;  // Default: false
 
-  // ---- accepted for metrics-server compatibility, not enforced yet (issue #7) ----
-  std::vector<std::string> cors_allowed_origins;
+  /// --request-timeout: the longest one request may take, response included.
   std::chrono::nanoseconds request_timeout{std::chrono::minutes(1)};
-  std::vector<std::string> strict_transport_security_directives;
-  bool disable_http2_serving = false;
-  int http2_max_streams_per_connection = 0;
-  bool permit_address_sharing = false;
-  bool permit_port_sharing = false;
+  /// --tls-cipher-suites (Go names) and --tls-curve-preferences (Go CurveID numbers).
   std::vector<std::string> tls_cipher_suites;
   std::vector<std::string> tls_curve_preferences;
-  std::vector<std::string> tls_sni_cert_key;
-  // Authentication and authorization: a non-default value logs one warning at start.
+
+  /// Authenticate and authorize every request as an aggregated API server (the flags below). Only
+  /// a loopback standalone setup or a test may turn it off.
+  bool delegated_auth = true;  // Default: true
   std::string authentication_kubeconfig;
   bool authentication_skip_lookup = false;
   std::chrono::nanoseconds authentication_token_webhook_cache_ttl{std::chrono::seconds(10)};
@@ -57,13 +56,22 @@ struct MetricsApiConfig {
   std::string authorization_kubeconfig;
   std::chrono::nanoseconds authorization_webhook_cache_authorized_ttl{std::chrono::seconds(10)};
   std::chrono::nanoseconds authorization_webhook_cache_unauthorized_ttl{std::chrono::seconds(10)};
+
+  // ---- accepted for metrics-server compatibility, no effect ----
+  std::vector<std::string> cors_allowed_origins;
+  std::vector<std::string> strict_transport_security_directives;
+  bool disable_http2_serving = false;  // HTTP/2 is never served
+  int http2_max_streams_per_connection = 0;
+  bool permit_address_sharing = false;
+  bool permit_port_sharing = false;
+  std::vector<std::string> tls_sni_cert_key;
 };
 
 /// The single declaration of the options (validation, --describe-plugin, --print-config, binding).
 const OptionSet<MetricsApiConfig>& metrics_api_options();
 
-/// Whether any authentication/authorization option differs from its default (they are not enforced,
-/// so the operator must be told once).
-bool sets_auth_options(const MetricsApiConfig& config);
+/// The host's serving options for `config`: listener, TLS and delegated authentication. Fails with
+/// invalid_argument on a --tls-curve-preferences entry that is not a number.
+Result<ServingOptions> serving_options_for(const MetricsApiConfig& config);
 
 }  // namespace mpf::api::metrics

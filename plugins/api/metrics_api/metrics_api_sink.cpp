@@ -6,20 +6,13 @@
 
 namespace mpf::api::metrics {
 
-MetricsApiSink::MetricsApiSink(const MetricsApiConfig& config, ApiHandler handler, std::shared_ptr<ClusterView> view,
+MetricsApiSink::MetricsApiSink(ServingOptions serving, ApiHandler handler, std::shared_ptr<ClusterView> view,
                                PluginContext& context)
-    : handler_(std::move(handler)),
+    : serving_(std::move(serving)),
+      handler_(std::move(handler)),
       openapi_(std::make_shared<const OpenApiEndpoints>("v" MPF_SDK_VERSION_STRING)),
       view_(std::move(view)),
-      context_(context) {
-  serving_.bind_address = config.bind_address;
-  serving_.port = config.secure_port;
-  serving_.cert_file = config.tls_cert_file;
-  serving_.key_file = config.tls_private_key_file;
-  serving_.cert_dir = config.cert_dir;
-  if (!config.tls_min_version.empty()) serving_.min_tls_version = config.tls_min_version;
-  serving_.max_in_flight = static_cast<std::size_t>(config.max_requests_inflight);
-}
+      context_(context) {}
 
 Status MetricsApiSink::start() noexcept {
   Route route{"/apis", [this](const ServerRequest& request, ServerResponse& response) {

@@ -16,7 +16,7 @@ namespace mpf::api::metrics {
 /// scheduler never waits for readers, and readers never wait for each other.
 class MetricsApiSink : public Sink {
  public:
-  MetricsApiSink(const MetricsApiConfig& config, ApiHandler handler, std::shared_ptr<ClusterView> view,
+  MetricsApiSink(ServingOptions serving, ApiHandler handler, std::shared_ptr<ClusterView> view,
                  PluginContext& context);
 
   /// Starts serving (the listener is up when this returns); bind or certificate errors are fatal.

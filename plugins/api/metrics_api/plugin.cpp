@@ -6,7 +6,7 @@
 namespace mpf::api::metrics {
 namespace {
 
-constexpr const char* kNotEnforced = "Accepted for metrics-server compatibility, not enforced yet (issue #7).";
+constexpr const char* kNoEffect = "Accepted for metrics-server compatibility; no effect.";
 
 }  // namespace
 
@@ -32,52 +32,97 @@ const OptionSet<MetricsApiConfig>& metrics_api_options() {
                "v1beta1 or v1: the preferredVersion of discovery; both versions are always served")
           .add("show_swap", &C::show_swap,
                "Also serve swap in usage when kubelets report it (kubectl top --show-swap); metrics-server never does")
-          .add("cors_allowed_origins", &C::cors_allowed_origins, kNotEnforced)
-          .add("request_timeout", &C::request_timeout, kNotEnforced)
-          .add("strict_transport_security_directives", &C::strict_transport_security_directives, kNotEnforced)
-          .add("disable_http2_serving", &C::disable_http2_serving, kNotEnforced)
-          .add("http2_max_streams_per_connection", &C::http2_max_streams_per_connection, kNotEnforced)
-          .add("permit_address_sharing", &C::permit_address_sharing, kNotEnforced)
-          .add("permit_port_sharing", &C::permit_port_sharing, kNotEnforced)
-          .add("tls_cipher_suites", &C::tls_cipher_suites, kNotEnforced)
-          .add("tls_curve_preferences", &C::tls_curve_preferences, kNotEnforced)
-          .add("tls_sni_cert_key", &C::tls_sni_cert_key, kNotEnforced)
-          .add("authentication_kubeconfig", &C::authentication_kubeconfig, kNotEnforced)
-          .add("authentication_skip_lookup", &C::authentication_skip_lookup, kNotEnforced)
-          .add("authentication_token_webhook_cache_ttl", &C::authentication_token_webhook_cache_ttl, kNotEnforced)
-          .add("authentication_tolerate_lookup_failure", &C::authentication_tolerate_lookup_failure, kNotEnforced)
-          .add("client_ca_file", &C::client_ca_file, kNotEnforced)
-          .add("requestheader_allowed_names", &C::requestheader_allowed_names, kNotEnforced)
-          .add("requestheader_client_ca_file", &C::requestheader_client_ca_file, kNotEnforced)
-          .add("requestheader_extra_headers_prefix", &C::requestheader_extra_headers_prefix, kNotEnforced)
-          .add("requestheader_group_headers", &C::requestheader_group_headers, kNotEnforced)
-          .add("requestheader_uid_headers", &C::requestheader_uid_headers, kNotEnforced)
-          .add("requestheader_username_headers", &C::requestheader_username_headers, kNotEnforced)
-          .add("authorization_always_allow_paths", &C::authorization_always_allow_paths, kNotEnforced)
-          .add("authorization_kubeconfig", &C::authorization_kubeconfig, kNotEnforced)
+          .add("request_timeout", &C::request_timeout, "--request-timeout: the longest a request may take")
+          .add("tls_cipher_suites", &C::tls_cipher_suites,
+               "--tls-cipher-suites: TLS 1.2 cipher suites by Go name; empty: Go's default (secure) set")
+          .add("tls_curve_preferences", &C::tls_curve_preferences,
+               "--tls-curve-preferences: key exchange groups as Go CurveID numbers (23, 24, 25, 29)")
+          .add("delegated_auth", &C::delegated_auth,
+               "Authenticate (front proxy, client certificate, TokenReview, anonymous) and authorize "
+               "(SubjectAccessReview) every request as an aggregated API server; false only for a loopback setup")
+          .add("authentication_kubeconfig", &C::authentication_kubeconfig,
+               "--authentication-kubeconfig: the API server for TokenReview and the authentication ConfigMap; "
+               "empty: kubeconfig, else in-cluster")
+          .add("authentication_skip_lookup", &C::authentication_skip_lookup,
+               "--authentication-skip-lookup: don't read ConfigMap kube-system/extension-apiserver-authentication")
+          .add("authentication_token_webhook_cache_ttl", &C::authentication_token_webhook_cache_ttl,
+               "--authentication-token-webhook-cache-ttl: how long TokenReview answers are kept")
+          .add("authentication_tolerate_lookup_failure", &C::authentication_tolerate_lookup_failure,
+               "--authentication-tolerate-lookup-failure: start even if the ConfigMap cannot be read")
+          .add("client_ca_file", &C::client_ca_file,
+               "--client-ca-file: CA bundle for client certificates (user = CN, groups = O); empty: the ConfigMap's")
+          .add("requestheader_allowed_names", &C::requestheader_allowed_names,
+               "--requestheader-allowed-names: common names the front proxy's certificate may have; empty: any")
+          .add("requestheader_client_ca_file", &C::requestheader_client_ca_file,
+               "--requestheader-client-ca-file: CA bundle of the front proxy's client certificate; empty: the "
+               "ConfigMap's (with its header names)")
+          .add("requestheader_extra_headers_prefix", &C::requestheader_extra_headers_prefix,
+               "--requestheader-extra-headers-prefix")
+          .add("requestheader_group_headers", &C::requestheader_group_headers, "--requestheader-group-headers")
+          .add("requestheader_uid_headers", &C::requestheader_uid_headers, "--requestheader-uid-headers")
+          .add("requestheader_username_headers", &C::requestheader_username_headers,
+               "--requestheader-username-headers")
+          .add("authorization_always_allow_paths", &C::authorization_always_allow_paths,
+               "--authorization-always-allow-paths: served to anyone; a trailing * matches a prefix")
+          .add("authorization_kubeconfig", &C::authorization_kubeconfig,
+               "--authorization-kubeconfig: the API server for SubjectAccessReview; empty: kubeconfig, else in-cluster")
           .add("authorization_webhook_cache_authorized_ttl", &C::authorization_webhook_cache_authorized_ttl,
-               kNotEnforced)
+               "--authorization-webhook-cache-authorized-ttl: how long 'allowed' answers are kept")
           .add("authorization_webhook_cache_unauthorized_ttl", &C::authorization_webhook_cache_unauthorized_ttl,
-               kNotEnforced);
+               "--authorization-webhook-cache-unauthorized-ttl: how long 'not allowed' answers are kept")
+          .add("cors_allowed_origins", &C::cors_allowed_origins, kNoEffect)
+          .add("strict_transport_security_directives", &C::strict_transport_security_directives, kNoEffect)
+          .add("disable_http2_serving", &C::disable_http2_serving, "HTTP/2 is never served; accepted for compatibility")
+          .add("http2_max_streams_per_connection", &C::http2_max_streams_per_connection, kNoEffect)
+          .add("permit_address_sharing", &C::permit_address_sharing, kNoEffect)
+          .add("permit_port_sharing", &C::permit_port_sharing, kNoEffect)
+          .add("tls_sni_cert_key", &C::tls_sni_cert_key, kNoEffect);
   return options;
 }
 
-bool sets_auth_options(const MetricsApiConfig& c) {
-  const MetricsApiConfig d;
-  return c.authentication_kubeconfig != d.authentication_kubeconfig ||
-         c.authentication_skip_lookup != d.authentication_skip_lookup ||
-         c.authentication_token_webhook_cache_ttl != d.authentication_token_webhook_cache_ttl ||
-         c.authentication_tolerate_lookup_failure != d.authentication_tolerate_lookup_failure ||
-         c.client_ca_file != d.client_ca_file || c.requestheader_allowed_names != d.requestheader_allowed_names ||
-         c.requestheader_client_ca_file != d.requestheader_client_ca_file ||
-         c.requestheader_extra_headers_prefix != d.requestheader_extra_headers_prefix ||
-         c.requestheader_group_headers != d.requestheader_group_headers ||
-         c.requestheader_uid_headers != d.requestheader_uid_headers ||
-         c.requestheader_username_headers != d.requestheader_username_headers ||
-         c.authorization_always_allow_paths != d.authorization_always_allow_paths ||
-         c.authorization_kubeconfig != d.authorization_kubeconfig ||
-         c.authorization_webhook_cache_authorized_ttl != d.authorization_webhook_cache_authorized_ttl ||
-         c.authorization_webhook_cache_unauthorized_ttl != d.authorization_webhook_cache_unauthorized_ttl;
+Result<ServingOptions> serving_options_for(const MetricsApiConfig& config) {
+  ServingOptions serving;
+  serving.bind_address = config.bind_address;
+  serving.port = config.secure_port;
+  serving.cert_file = config.tls_cert_file;
+  serving.key_file = config.tls_private_key_file;
+  serving.cert_dir = config.cert_dir;
+  if (!config.tls_min_version.empty()) serving.min_tls_version = config.tls_min_version;
+  serving.max_in_flight = static_cast<std::size_t>(config.max_requests_inflight);
+  serving.cipher_suites = config.tls_cipher_suites;
+  for (const std::string& curve : config.tls_curve_preferences) {
+    int id = 0;
+    std::size_t used = 0;
+    try {
+      id = std::stoi(curve, &used, 0);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != curve.size()) {
+      return Status::invalid_argument("tls_curve_preferences: \"" + curve + "\" is not a curve ID number");
+    }
+    serving.curve_preferences.push_back(id);
+  }
+  serving.request_timeout = config.request_timeout;
+  DelegatedAuthOptions& auth = serving.auth;
+  auth.enabled = config.delegated_auth;
+  auth.authentication_kubeconfig = config.authentication_kubeconfig;
+  auth.authorization_kubeconfig = config.authorization_kubeconfig;
+  auth.fallback_kubeconfig = config.kubeconfig;
+  auth.skip_lookup = config.authentication_skip_lookup;
+  auth.tolerate_lookup_failure = config.authentication_tolerate_lookup_failure;
+  auth.token_cache_ttl = config.authentication_token_webhook_cache_ttl;
+  auth.client_ca_file = config.client_ca_file;
+  auth.requestheader_client_ca_file = config.requestheader_client_ca_file;
+  auth.requestheader_allowed_names = config.requestheader_allowed_names;
+  auth.requestheader_username_headers = config.requestheader_username_headers;
+  auth.requestheader_group_headers = config.requestheader_group_headers;
+  auth.requestheader_extra_headers_prefix = config.requestheader_extra_headers_prefix;
+  auth.requestheader_uid_headers = config.requestheader_uid_headers;
+  auth.always_allow_paths = config.authorization_always_allow_paths;
+  auth.authorized_ttl = config.authorization_webhook_cache_authorized_ttl;
+  auth.unauthorized_ttl = config.authorization_webhook_cache_unauthorized_ttl;
+  return serving;
 }
 
 Result<SinkPtr> create_metrics_api_sink(const MetricsApiConfig& config, PluginContext& context) {
@@ -95,15 +140,14 @@ Result<SinkPtr> create_metrics_api_sink(const MetricsApiConfig& config, PluginCo
   if (!node_selector) return Status::invalid_argument("node_selector: " + node_selector.status().message());
   auto view = context.cluster_view({config.kubeconfig, /*pods=*/true});
   if (!view) return view.status();
-  if (sets_auth_options(config)) {
-    // Never let an operator believe requests are checked: they are not, whatever was configured.
-    context.logger().warn(
-        "Authentication and authorization options are set but not enforced yet (issue #7): every request is "
-        "served without authentication");
+  auto serving = serving_options_for(config);
+  if (!serving) return serving.status();
+  if (!config.delegated_auth) {
+    context.logger().warn("delegated_auth is false: every request is served without authentication or authorization");
   }
   auto freshness = std::make_shared<const MetricFreshness>(context.self_metrics());
   return SinkPtr(std::make_unique<MetricsApiSink>(
-      config, ApiHandler(std::move(node_selector).value(), config.preferred_version, config.show_swap, freshness),
+      std::move(serving).value(), ApiHandler(std::move(node_selector).value(), config.preferred_version, config.show_swap, freshness),
       std::move(view).value(), context));
 }
 

@@ -108,7 +108,7 @@ void KubeletHttpSource::scrape(const Target& target, Deadline deadline, NodeBatc
       }
     }
     // As metrics-server's collectNode: the request and its decoding, observed before `done`.
-    if (metrics) metrics->record(node, std::chrono::steady_clock::now() - started, outcome.status.is_ok());
+    if (metrics) metrics->record(node, std::chrono::steady_clock::now() - started, outcome);
     done(std::move(outcome));
   });
 }

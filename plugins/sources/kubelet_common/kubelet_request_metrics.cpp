@@ -52,6 +52,60 @@ void KubeletRequestMetrics::record(std::string_view node, std::chrono::steady_cl
   }
 }
 
+void KubeletRequestMetrics::record(std::string_view node, std::chrono::steady_clock::duration duration,
+                                   const ScrapeOutcome& outcome) noexcept {
+  record(node, duration, outcome.status.is_ok());
+  if (!outcome.status.is_ok() && outcome.reason == FailureReason::kTls) record_tls_failure(outcome.status.message());
+}
+
+void KubeletRequestMetrics::record_tls_failure(std::string_view message) noexcept {
+  try {
+    std::string reason = tls_failure_reason(message);
+    std::shared_ptr<Counter> counter;
+    {
+      std::lock_guard lock(mu_);
+      auto it = tls_failures_.find(reason);
+      if (it == tls_failures_.end()) {
+        auto added = metrics_.counter(kTlsFailures, kTlsFailuresHelp, {{"reason", reason}});
+        it = tls_failures_.emplace(std::move(reason), std::move(added)).first;
+      }
+      counter = it->second;
+    }
+    if (counter) counter->inc();
+  } catch (...) {
+    // Out of memory for the label: the request stays counted in request_total.
+  }
+}
+
+std::string KubeletRequestMetrics::tls_failure_reason(std::string_view message) {
+  std::size_t start = message.find("x509: ");
+  if (start == std::string_view::npos) start = message.find("remote error: tls: ");
+  if (start == std::string_view::npos) start = message.find("tls: ");
+  if (start == std::string_view::npos) return "tls: other";
+  std::string_view reason = message.substr(start);
+  if (const std::size_t detail = reason.find(" ("); detail != std::string_view::npos) reason = reason.substr(0, detail);
+  // Go's x509 messages that name the dialled address or the certificate's names (core/net x509_message).
+  struct Shape {
+    std::string_view starts_with;
+    std::string_view label;
+  };
+  static constexpr Shape kShapes[] = {
+      {"x509: cannot validate certificate for ",
+       "x509: cannot validate certificate for <address> because it doesn't contain any IP SANs"},
+      {"x509: certificate is valid for ", "x509: certificate is valid for <names>, not <address>"},
+      {"x509: certificate is not valid for any names",
+       "x509: certificate is not valid for any names, but wanted to match <address>"},
+      {"x509: certificate relies on legacy Common Name field",
+       "x509: certificate relies on legacy Common Name field, use SANs instead"},
+  };
+  for (const Shape& shape : kShapes) {
+    if (reason.substr(0, shape.starts_with.size()) == shape.starts_with) return std::string(shape.label);
+  }
+  // The rest are fixed texts (Go's, or OpenSSL's reason strings); bound them anyway.
+  constexpr std::size_t kMaxReason = 120;
+  return std::string(reason.substr(0, kMaxReason));
+}
+
 void KubeletRequestMetrics::set_nodes(const std::vector<std::string>& nodes) noexcept {
   try {
     std::set<std::string, std::less<>> listed(nodes.begin(), nodes.end());

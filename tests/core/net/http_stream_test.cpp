@@ -179,6 +179,45 @@ std::string joined(const std::vector<LoopbackPiece>& pieces) {
   return out;
 }
 
+TEST_F(HttpStreamTest, PostsABodyAndCollectsTheAnswer) {
+  // What the reviews of delegated authentication do: POST JSON, read a 201.
+  std::mutex mutex;
+  std::vector<LoopbackRequest> seen;
+  test::LoopbackServerOptions server_options;
+  server_options.certificate_pem = pki_.server.certificate_pem;
+  server_options.private_key_pem = pki_.server.private_key_pem;
+  server_ = std::make_unique<LoopbackServer>(server_options, [&](const LoopbackRequest& request) {
+    std::lock_guard lock(mutex);
+    seen.push_back(request);
+    LoopbackResponse response;
+    response.status = 201;
+    response.content_type = "application/json";
+    response.body = R"({"kind":"TokenReview"})";
+    return response;
+  });
+  ASSERT_TRUE(server_->start().is_ok());
+  for (int i = 0; i < 2; ++i) {  // the second on the kept-alive connection
+    Pending pending;
+    client()->post(make_request(server_->port(), "127.0.0.1", std::chrono::seconds(30), "/apis/authentication.k8s.io/v1/tokenreviews"),
+                   PostBody{"application/json", R"({"spec":{"token":"t)" + std::to_string(i) + R"("}})"},
+                   pending.callback());
+    ASSERT_TRUE(pending.wait());
+    EXPECT_TRUE(pending.outcome().status.is_ok()) << pending.outcome().status.message();
+    EXPECT_EQ(pending.outcome().status_code, 201);
+    EXPECT_EQ(pending.outcome().body, R"({"kind":"TokenReview"})");
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(seen.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(seen[i].method, "POST");
+    EXPECT_EQ(seen[i].target, "/apis/authentication.k8s.io/v1/tokenreviews");
+    EXPECT_EQ(seen[i].header("content-type"), "application/json");
+    EXPECT_EQ(seen[i].body, R"({"spec":{"token":"t)" + std::to_string(i) + R"("}})");
+    EXPECT_EQ(seen[i].header("content-length"), std::to_string(seen[i].body.size()));
+  }
+  EXPECT_EQ(seen[1].connection, seen[0].connection);
+}
+
 TEST_F(HttpStreamTest, StreamsAChunkedBodyAsItArrives) {
   StreamCall call;
   const auto events = gated_events(call.body, 4);

@@ -299,7 +299,7 @@ TEST_F(ServingServiceTest, Tls13MinimumRefusesTls12Clients) {
   EXPECT_EQ(curl(dir_, generated_cert(), url(port, "/")).http_code, 200);
   EXPECT_GE(service_.stats().tls_handshake_failures, 1u);
 
-  o.min_tls_version = "VersionTLS11";
+  o.min_tls_version = "VersionTLS14";
   auto bad = service_.serve(o, {json_route("/", "{}")});
   ASSERT_FALSE(bad.is_ok());
   EXPECT_NE(bad.status().message().find("VersionTLS11"), std::string::npos);

@@ -6,6 +6,7 @@
 /// clients, and the host owns listeners, TLS, certificates, timeouts and the in-flight limit.
 
 #include <cctype>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -16,6 +17,48 @@
 #include <vector>
 
 namespace mpf {
+
+/// Delegated authentication and authorization, as a Kubernetes aggregated API server does them
+/// (k8s.io/apiserver's DelegatingAuthenticationOptions and DelegatingAuthorizationOptions): the host
+/// authenticates every request (front-proxy request headers, client certificate, bearer token by
+/// TokenReview, else anonymous) and authorizes it (always-allowed paths and groups, else a
+/// SubjectAccessReview), before any route sees it. Field names follow metrics-server's flags.
+struct DelegatedAuthOptions {
+  /// false: no authentication or authorization at all; every request reaches the routes with
+  /// ServerRequest::user null. Only for a loopback listener or tests.
+  bool enabled = false;  // Default: false
+  /// The kube-apiserver that answers TokenReview (and holds the authentication ConfigMap), and the one
+  /// that answers SubjectAccessReview: kubeconfig files; empty means fallback_kubeconfig, and when that
+  /// is empty too, the in-cluster service account.
+  std::string authentication_kubeconfig;
+  std::string authorization_kubeconfig;
+  std::string fallback_kubeconfig;
+  /// Don't read ConfigMap kube-system/extension-apiserver-authentication for the CAs and header names
+  /// that are not given here.
+  bool skip_lookup = false;  // Default: false
+  /// Start even when that ConfigMap cannot be read (requests may then all be anonymous).
+  bool tolerate_lookup_failure = false;  // Default: false
+  std::chrono::nanoseconds token_cache_ttl{std::chrono::seconds(10)};  // Default: 10s
+  /// PEM CA bundle for client certificates (user = CN, groups = O). Empty: the ConfigMap's, if any.
+  std::string client_ca_file;
+  /// PEM CA bundle for the front proxy's client certificate. Empty: the ConfigMap's, if any; when both
+  /// are empty, request headers are never trusted.
+  std::string requestheader_client_ca_file;
+  /// Common names the front proxy's certificate may have; empty: any certificate of that CA.
+  std::vector<std::string> requestheader_allowed_names;
+  std::vector<std::string> requestheader_username_headers{"x-remote-user"};
+  std::vector<std::string> requestheader_group_headers{"x-remote-group"};
+  std::vector<std::string> requestheader_extra_headers_prefix{"x-remote-extra-"};
+  std::vector<std::string> requestheader_uid_headers;
+  /// Paths served to anyone, authenticated or not; an entry ending in '*' is a prefix.
+  std::vector<std::string> always_allow_paths{"/healthz", "/readyz", "/livez"};
+  /// Groups allowed everything without a SubjectAccessReview.
+  std::vector<std::string> always_allow_groups{"system:masters"};
+  std::chrono::nanoseconds authorized_ttl{std::chrono::seconds(10)};    // Default: 10s
+  std::chrono::nanoseconds unauthorized_ttl{std::chrono::seconds(10)};  // Default: 10s
+
+  bool operator==(const DelegatedAuthOptions&) const = default;
+};
 
 /// One listener's settings: metrics-server's secure serving flags. Two serve() calls with the same
 /// address and port must pass equal options (all fields but bind_address and port).
@@ -36,6 +79,24 @@ struct ServingOptions {
   std::string min_tls_version = "VersionTLS12";  // Default: VersionTLS12
   /// --max-requests-inflight: requests being handled beyond this get 429 with Retry-After: 1.
   std::size_t max_in_flight = 400;  // Default: 400
+  /// --tls-cipher-suites, by Go name (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256); empty: Go's defaults.
+  /// They restrict TLS 1.2; TLS 1.3 always offers its own three suites, as in Go.
+  std::vector<std::string> cipher_suites;
+  /// --tls-curve-preferences, as Go's CurveID numbers (23 P-256, 24 P-384, 25 P-521, 29 X25519);
+  /// empty: the defaults.
+  std::vector<int> curve_preferences;
+  /// --request-timeout: the longest one request may take, from its first byte to the last byte of the
+  /// response.
+  std::chrono::nanoseconds request_timeout{std::chrono::minutes(1)};  // Default: 1m
+  DelegatedAuthOptions auth;
+};
+
+/// Who sent a request, as authentication found (Kubernetes' user.Info).
+struct RequestUser {
+  std::string name;  // "system:anonymous" when nobody authenticated
+  std::string uid;
+  std::vector<std::string> groups;
+  std::vector<std::pair<std::string, std::vector<std::string>>> extra;  // keys lower-case, sorted
 };
 
 /// One request, as a handler sees it. Every view points into the server's buffers: valid only during
@@ -49,8 +110,11 @@ struct ServerRequest {
   std::string_view query;
   /// The peer's IP address, e.g. "127.0.0.1".
   std::string_view remote_address;
-  /// Every header in arrival order, names as sent.
+  /// Every header in arrival order, names as sent. With delegated authentication on, the
+  /// Authorization header and the front-proxy identity headers have been removed.
   std::vector<std::pair<std::string_view, std::string_view>> headers;
+  /// Who sent it; null when the listener serves without delegated authentication.
+  const RequestUser* user = nullptr;
 
   /// The first header called `name`, compared case-insensitively; "" when absent.
   std::string_view header(std::string_view name) const {

@@ -41,11 +41,35 @@ TEST(MetricsApiConfigTest, NeedsAClusterView) {
   EXPECT_FALSE(mpf_builtin_plugin_metrics_api().create_sink(ConfigValue(), "sinks[0].options", ctx).is_ok());
 }
 
-TEST(MetricsApiConfigTest, AuthOptionsAreDetected) {
+TEST(MetricsApiConfigTest, ServingOptionsCarryTheSecurityFlags) {
   MetricsApiConfig config;
-  EXPECT_FALSE(sets_auth_options(config));
+  config.kubeconfig = "/kc";
   config.client_ca_file = "/ca.crt";
-  EXPECT_TRUE(sets_auth_options(config));
+  config.requestheader_allowed_names = {"front-proxy-client"};
+  config.authorization_always_allow_paths = {"/healthz", "/metrics*"};
+  config.authorization_webhook_cache_unauthorized_ttl = std::chrono::seconds(3);
+  config.tls_cipher_suites = {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"};
+  config.tls_curve_preferences = {"29", "23"};
+  config.request_timeout = std::chrono::seconds(5);
+  auto serving = serving_options_for(config);
+  ASSERT_TRUE(serving.is_ok()) << serving.status().to_string();
+  EXPECT_TRUE(serving->auth.enabled);  // on unless turned off
+  EXPECT_EQ(serving->auth.fallback_kubeconfig, "/kc");
+  EXPECT_EQ(serving->auth.authentication_kubeconfig, "");
+  EXPECT_EQ(serving->auth.client_ca_file, "/ca.crt");
+  EXPECT_EQ(serving->auth.requestheader_allowed_names, std::vector<std::string>{"front-proxy-client"});
+  EXPECT_EQ(serving->auth.requestheader_username_headers, std::vector<std::string>{"x-remote-user"});
+  EXPECT_EQ(serving->auth.always_allow_paths, (std::vector<std::string>{"/healthz", "/metrics*"}));
+  EXPECT_EQ(serving->auth.always_allow_groups, std::vector<std::string>{"system:masters"});
+  EXPECT_EQ(serving->auth.unauthorized_ttl, std::chrono::seconds(3));
+  EXPECT_EQ(serving->cipher_suites, config.tls_cipher_suites);
+  EXPECT_EQ(serving->curve_preferences, (std::vector<int>{29, 23}));
+  EXPECT_EQ(serving->request_timeout, std::chrono::seconds(5));
+
+  config.delegated_auth = false;
+  EXPECT_FALSE(serving_options_for(config)->auth.enabled);
+  config.tls_curve_preferences = {"X25519"};
+  EXPECT_THAT(serving_options_for(config).status().message(), HasSubstr("\"X25519\" is not a curve ID number"));
 }
 
 }  // namespace

@@ -93,6 +93,8 @@ class MetricsApiSinkTest : public ::testing::Test {
     options.set("bind_address", ConfigValue::scalar("127.0.0.1"));
     options.set("secure_port", ConfigValue::scalar("0"));
     options.set("cert_dir", ConfigValue::scalar(dir_.file("certs")));
+    // The handlers are under test here; delegated authentication has its own tests.
+    options.set("delegated_auth", ConfigValue::scalar("false"));
     for (const auto& [k, v] : extra) options.set(k, ConfigValue::scalar(v));
     auto made = mpf_builtin_plugin_metrics_api().create_sink(options, "sinks[0].options", ctx_);
     ASSERT_TRUE(made.is_ok()) << made.status().to_string();
@@ -556,11 +558,27 @@ TEST(MetricFreshnessTest, SortedBatchesCountLikeSingleObservations) {
   EXPECT_NEAR(ca->sum, cb->sum, 1e-6 * ca->sum);
 }
 
-TEST_F(MetricsApiSinkTest, WarnsOnceWhenAuthOptionsAreSet) {
-  start({{"client_ca_file", "/ca.crt"}, {"authorization_kubeconfig", "/k"}});
+TEST_F(MetricsApiSinkTest, WarnsOnceWhenServingWithoutDelegatedAuth) {
+  start();
   int warnings = 0;
-  for (const auto& e : ctx_.test_logger().events()) warnings += e.message.find("not enforced") != std::string::npos;
+  for (const auto& e : ctx_.test_logger().events()) {
+    warnings += e.message.find("without authentication or authorization") != std::string::npos;
+  }
   EXPECT_EQ(warnings, 1);
+}
+
+TEST_F(MetricsApiSinkTest, DelegatedAuthIsTheDefaultAndNeedsTheHostToProvideIt) {
+  view_ = std::make_shared<FakeClusterView>(cluster());
+  ctx_.set_cluster_view(view_);
+  ConfigValue options = ConfigValue::map();
+  options.set("bind_address", ConfigValue::scalar("127.0.0.1"));
+  options.set("secure_port", ConfigValue::scalar("0"));
+  options.set("cert_dir", ConfigValue::scalar(dir_.file("certs")));
+  auto made = mpf_builtin_plugin_metrics_api().create_sink(options, "sinks[0].options", ctx_);
+  ASSERT_TRUE(made.is_ok()) << made.status().to_string();
+  // The test context's server has no access control factory, so serving must refuse rather than serve
+  // without authentication.
+  EXPECT_THAT((*made)->start().message(), ::testing::HasSubstr("delegated authentication is not available"));
 }
 
 }  // namespace
