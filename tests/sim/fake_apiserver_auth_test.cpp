@@ -28,6 +28,7 @@
 #include "core/net/cert_generator.h"
 #include "tests/sim/fake_apiserver.h"
 #include "tests/sim/fake_apiserver_auth.h"
+#include "tests/sim/in_process_apiserver.h"
 #include "tests/sim/kubeconfig_writer.h"
 #include "tests/test_common/farm_process.h"
 #include "tests/test_common/temp_dir.h"
@@ -115,36 +116,16 @@ rapidjson::Document parse(const std::string& body) {
   return doc;
 }
 
-class InProcess {
+class InProcess : public InProcessApiServer {
  public:
-  explicit InProcess(ApiServerOptions options) {
-    options.handle_signals = false;
-    auto created = FakeApiServer::create(options);
-    if (!created) {
-      ADD_FAILURE() << created.status().message();
-      return;
-    }
-    server_ = std::move(*created);
-    thread_ = std::thread([this] { server_->run(); });
-  }
-  ~InProcess() {
-    if (!server_) return;
-    server_->stop();
-    thread_.join();
-  }
-  FakeApiServer* operator->() { return server_.get(); }
-  explicit operator bool() const { return server_ != nullptr; }
-  HttpResult call(Call c) { return request(server_->port(), server_->ca_certificate_pem(), c); }
+  using InProcessApiServer::InProcessApiServer;
+  HttpResult call(Call c) { return request(server().port(), server().ca_certificate_pem(), c); }
   HttpResult get(const std::string& path, const std::string& token = "") {
     Call c;
     c.path = path;
     c.token = token;
     return call(c);
   }
-
- private:
-  std::unique_ptr<FakeApiServer> server_;
-  std::thread thread_;
 };
 
 constexpr const char* kUsers = R"(users:

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "tests/sim/fake_apiserver.h"
+#include "tests/sim/in_process_apiserver.h"
 #include "tests/sim/kubeconfig_writer.h"
 #include "tests/test_common/farm_process.h"
 #include "tests/test_common/temp_dir.h"
@@ -201,31 +202,10 @@ size_t count_containing(const std::vector<std::string>& lines, const std::string
 }
 
 // A server in this process, serving on its own thread.
-class InProcess {
+class InProcess : public InProcessApiServer {
  public:
-  explicit InProcess(ApiServerOptions options) {
-    options.handle_signals = false;
-    auto created = FakeApiServer::create(options);
-    if (!created) {
-      ADD_FAILURE() << created.status().message();
-      return;
-    }
-    server_ = std::move(*created);
-    thread_ = std::thread([this] { server_->run(); });
-  }
-  ~InProcess() {
-    if (!server_) return;
-    server_->stop();
-    thread_.join();
-  }
-  FakeApiServer& operator*() { return *server_; }
-  FakeApiServer* operator->() { return server_.get(); }
-  explicit operator bool() const { return server_ != nullptr; }
-  Target target() const { return Target{server_->port(), server_->ca_certificate_pem(), ""}; }
-
- private:
-  std::unique_ptr<FakeApiServer> server_;
-  std::thread thread_;
+  using InProcessApiServer::InProcessApiServer;
+  Target target() const { return Target{server().port(), server().ca_certificate_pem(), ""}; }
 };
 
 ApiServerOptions small_cluster(bool plain_http = true) {

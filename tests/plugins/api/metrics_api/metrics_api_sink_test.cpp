@@ -86,13 +86,19 @@ struct Reply {
 
 class MetricsApiSinkTest : public ::testing::Test {
  protected:
-  void start(std::initializer_list<std::pair<const char*, const char*>> extra = {}, bool consume = true) {
+  // The sink's options on a free loopback port, with the cluster view set.
+  ConfigValue loopback_options() {
     view_ = std::make_shared<FakeClusterView>(cluster());
     ctx_.set_cluster_view(view_);
     ConfigValue options = ConfigValue::map();
     options.set("bind_address", ConfigValue::scalar("127.0.0.1"));
     options.set("secure_port", ConfigValue::scalar("0"));
     options.set("cert_dir", ConfigValue::scalar(dir_.file("certs")));
+    return options;
+  }
+
+  void start(std::initializer_list<std::pair<const char*, const char*>> extra = {}, bool consume = true) {
+    ConfigValue options = loopback_options();
     // The handlers are under test here; delegated authentication has its own tests.
     options.set("delegated_auth", ConfigValue::scalar("false"));
     for (const auto& [k, v] : extra) options.set(k, ConfigValue::scalar(v));
@@ -568,13 +574,7 @@ TEST_F(MetricsApiSinkTest, WarnsOnceWhenServingWithoutDelegatedAuth) {
 }
 
 TEST_F(MetricsApiSinkTest, DelegatedAuthIsTheDefaultAndNeedsTheHostToProvideIt) {
-  view_ = std::make_shared<FakeClusterView>(cluster());
-  ctx_.set_cluster_view(view_);
-  ConfigValue options = ConfigValue::map();
-  options.set("bind_address", ConfigValue::scalar("127.0.0.1"));
-  options.set("secure_port", ConfigValue::scalar("0"));
-  options.set("cert_dir", ConfigValue::scalar(dir_.file("certs")));
-  auto made = mpf_builtin_plugin_metrics_api().create_sink(options, "sinks[0].options", ctx_);
+  auto made = mpf_builtin_plugin_metrics_api().create_sink(loopback_options(), "sinks[0].options", ctx_);
   ASSERT_TRUE(made.is_ok()) << made.status().to_string();
   // The test context's server has no access control factory, so serving must refuse rather than serve
   // without authentication.

@@ -23,6 +23,7 @@
 #include "core/scheduler/scheduler.h"
 #include "kubelet_common/kubelet_request_metrics.h"
 #include "mpf/sdk/plugin.h"
+#include "tests/plugins/sources/kubelet_common/kubelet_client_pki.h"
 #include "tests/test_common/farm_process.h"
 #include "tests/test_common/temp_dir.h"
 #include "tests/test_common/test_context.h"
@@ -43,19 +44,7 @@ class KubeletCredentialsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // A client CA (the kubelet's --client-ca-file) with a client certificate from it, and an unrelated CA.
-    core::CertificateRequest ca_request;
-    ca_request.common_name = "client-ca";
-    ca_request.is_ca = true;
-    auto ca = core::generate_self_signed(ca_request);
-    ASSERT_TRUE(ca.is_ok()) << ca.status().message();
-    core::CertificateRequest client_request;
-    client_request.common_name = "system:metrics-server";
-    client_request.server_auth = false;
-    client_request.client_auth = true;
-    auto client = core::issue_certificate(client_request, *ca);
-    ASSERT_TRUE(client.is_ok()) << client.status().message();
-    ASSERT_TRUE(core::write_pem_files(*ca, dir_.file("client-ca.crt"), dir_.file("client-ca.key")).is_ok());
-    ASSERT_TRUE(core::write_pem_files(*client, dir_.file("client.crt"), dir_.file("client.key")).is_ok());
+    ASSERT_TRUE(test::write_kubelet_client_pki(dir_));
     core::CertificateRequest other_request;
     other_request.common_name = "some-other-ca";
     other_request.is_ca = true;
