@@ -39,7 +39,9 @@ Status AuthenticationSettingsSource::start(std::chrono::milliseconds timeout, bo
   reflector_->start();
 
   const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!reflector_->synced() && std::chrono::steady_clock::now() < until) {
+  // Like the API server's one GET at start-up, the first failed list decides (the watch keeps
+  // retrying in the background when the failure is tolerated).
+  while (!reflector_->synced() && reflector_->health().is_ok() && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (reflector_->synced()) return Status::ok();

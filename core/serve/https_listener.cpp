@@ -3,6 +3,7 @@
 #include "core/serve/response_compression.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include <boost/asio/async_result.hpp>
@@ -315,6 +316,7 @@ asio::awaitable<void> HttpsListener::session(Tcp::socket socket) {
       co_return;  // closed, reset or too slow in the middle of a request: nobody to answer
     }
     const bool head = !ec && parser.get().method() == http::verb::head;
+    const bool malformed = static_cast<bool>(ec);  // answered 400, 413 or 431, then closed
     if (ec) {
       counters_->malformed_requests.fetch_add(1);
     } else {
@@ -358,6 +360,18 @@ asio::awaitable<void> HttpsListener::session(Tcp::socket socket) {
     tcp.expires_after(write_limit);
     co_await http::async_write(stream, out, redirect_error(use_awaitable, ec));
     if (ec) co_return;
+    if (malformed) {
+      // As Go's closeWriteAndWait: read and drop what the client is still sending (up to 256 KiB, for
+      // half a second), so that closing with unread data does not reset the connection before the
+      // client has read the answer (curl would report "Broken pipe" instead of the 431).
+      tcp.expires_after(std::chrono::milliseconds(500));
+      std::array<char, 16384> discard;
+      for (std::size_t drained = 0; drained < (256u << 10);) {
+        const std::size_t n = co_await stream.async_read_some(asio::buffer(discard), redirect_error(use_awaitable, ec));
+        if (ec) break;
+        drained += n;
+      }
+    }
     if (!keep_alive) {
       // close_notify, so the client sees a clean end; bounded, since the client may not answer.
       tcp.expires_after(std::chrono::seconds(1));

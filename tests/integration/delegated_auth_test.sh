@@ -198,3 +198,24 @@ if missing or extra:
 print("calls:", calls)
 PY
 pass "metrics-server's API calls (nodes, pods, the authentication ConfigMap, both reviews) are all allowed by its RBAC"
+
+# --- 6. the ConfigMap lookup fails ---------------------------------------------------------------------
+# As "nobody" (no extension-apiserver-authentication-reader), the lookup is forbidden: start-up fails
+# like the API server's, unless --authentication-tolerate-lookup-failure.
+lookup_args=(--kubeconfig "$MPF_TMP/users/system_serviceaccount_kube-system_metrics-server.kubeconfig"
+  --authentication-kubeconfig "$MPF_TMP/users/nobody.kubeconfig" --bind-address 127.0.0.1 --cert-dir "$MPF_TMP/certs3"
+  --metric-resolution 10s --kubelet-certificate-authority "$MPF_TMP/kubelet-ca.pem" --kubelet-use-node-status-port
+  --kubelet-preferred-address-types InternalIP)
+rc=0
+timeout 60 "$build/bin/metrics-server" "${lookup_args[@]}" --secure-port 0 >"$MPF_TMP/out3.txt" 2>"$MPF_TMP/log3.txt" || rc=$?
+[[ $rc != 0 && $rc != 124 ]] || fail "a forbidden ConfigMap lookup did not stop start-up (exit $rc): $(tail -3 "$MPF_TMP/log3.txt")"
+grep -q 'unable to load configmap based request-header-client-ca-file' "$MPF_TMP/log3.txt" \
+  || fail "no lookup error: $(tail -3 "$MPF_TMP/log3.txt")"
+grep -q 'Usually fixed by .kubectl create rolebinding -n kube-system' "$MPF_TMP/log3.txt" || fail "no RoleBinding hint logged"
+third_port=$((20000 + RANDOM % 12000))
+"$build/bin/metrics-server" "${lookup_args[@]}" --secure-port "$third_port" --authentication-tolerate-lookup-failure \
+  >"$MPF_TMP/out3.txt" 2>"$MPF_TMP/log3.txt" &
+MPF_PIDS+=("$!")
+wait_for "grep -q 'Serving the Metrics API' '$MPF_TMP/log3.txt'" 30 || fail "tolerated lookup failure did not start: $(tail -5 "$MPF_TMP/log3.txt")"
+grep -q 'This may treat all requests as anonymous' "$MPF_TMP/log3.txt" || fail "no warning about anonymous requests"
+pass "a forbidden ConfigMap lookup stops start-up, or is tolerated with the API server's warnings"
