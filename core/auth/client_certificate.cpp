@@ -423,4 +423,31 @@ Result<CertificateIdentity> verify_client_certificate(const PeerCertificates& pe
   }
 }
 
+Result<CertificateIdentity> verify_client_certificate_cached(const PeerCertificates& peer,
+                                                             const std::shared_ptr<const CertificatePool>& roots,
+                                                             std::chrono::system_clock::time_point now) {
+  constexpr auto kRemembered = std::chrono::seconds(10);
+  auto& verified = peer.verified_;
+  std::erase_if(verified, [&](const PeerCertificates::Verified& entry) {
+    return entry.until <= now || entry.pool.expired();
+  });
+  for (const PeerCertificates::Verified& entry : verified) {
+    if (entry.pool.lock() != roots) continue;
+    if (!entry.status.is_ok()) return entry.status;
+    return CertificateIdentity{entry.common_name, entry.organizations};
+  }
+  auto result = verify_client_certificate(peer, *roots, now);
+  try {
+    PeerCertificates::Verified entry{roots, now + kRemembered, result.is_ok() ? Status::ok() : result.status(), {}, {}};
+    if (result) {
+      entry.common_name = result->common_name;
+      entry.organizations = result->organizations;
+    }
+    verified.push_back(std::move(entry));
+  } catch (const std::exception&) {
+    // Not remembered: the next request verifies again.
+  }
+  return result;
+}
+
 }  // namespace mpf::core::auth

@@ -36,7 +36,11 @@ class CertificatePool {
   std::vector<openssl::X509Ptr> certificates_;
 };
 
-// The chain a TLS client presented, leaf first (empty when it sent none). Kept per connection.
+struct CertificateIdentity;
+
+// The chain a TLS client presented, leaf first (empty when it sent none). Kept per connection, with the
+// verifications already done on it (verify_client_certificate_cached), so it is not thread-safe: one
+// connection's requests are handled one at a time.
 class PeerCertificates {
  public:
   PeerCertificates() = default;
@@ -51,7 +55,18 @@ class PeerCertificates {
   const std::vector<openssl::X509Ptr>& chain() const noexcept { return chain_; }
 
  private:
+  friend Result<CertificateIdentity> verify_client_certificate_cached(const PeerCertificates&,
+                                                                      const std::shared_ptr<const CertificatePool>&,
+                                                                      std::chrono::system_clock::time_point);
+  struct Verified {
+    std::weak_ptr<const CertificatePool> pool;  // weak: a replaced pool must not be kept alive, nor match
+    std::chrono::system_clock::time_point until;
+    Status status;                        // of the verification
+    std::string common_name;              // when ok
+    std::vector<std::string> organizations;
+  };
   std::vector<openssl::X509Ptr> chain_;
+  mutable std::vector<Verified> verified_;
 };
 
 // Who a verified client certificate names: user = CN, groups = O (x509.CommonNameUserConversion).
@@ -73,5 +88,13 @@ struct CertificateIdentity {
 // An empty `peer` is invalid_argument.
 Result<CertificateIdentity> verify_client_certificate(const PeerCertificates& peer, const CertificatePool& roots,
                                                       std::chrono::system_clock::time_point now);
+
+// The same, remembered by the connection for 10 s per pool: a kept-alive connection from the front proxy
+// carries many requests with one chain, and the signature checks are most of a request's cost (a
+// cached answer also means a certificate that expires is noticed up to 10 s late; a rotated pool is a
+// new pool and verifies afresh).
+Result<CertificateIdentity> verify_client_certificate_cached(const PeerCertificates& peer,
+                                                             const std::shared_ptr<const CertificatePool>& roots,
+                                                             std::chrono::system_clock::time_point now);
 
 }  // namespace mpf::core::auth

@@ -166,7 +166,7 @@ void RequestAuthenticator::authenticate(const HeaderList& headers, const PeerCer
 
   if (settings->request_header && !peer.empty()) {
     const RequestHeaderSettings& header = *settings->request_header;
-    auto identity = verify_client_certificate(peer, *header.ca, now);
+    auto identity = verify_client_certificate_cached(peer, header.ca, now);
     if (!identity) {
       errors.push_back(bare_verification_error(identity.status().message()));
     } else if (!header.allowed_names.empty() &&
@@ -185,7 +185,7 @@ void RequestAuthenticator::authenticate(const HeaderList& headers, const PeerCer
   }
 
   if (settings->client_ca && !peer.empty()) {
-    auto identity = verify_client_certificate(peer, *settings->client_ca, now);
+    auto identity = verify_client_certificate_cached(peer, settings->client_ca, now);
     if (!identity) {
       errors.push_back(identity.status().message());
     } else if (!identity->common_name.empty()) {
