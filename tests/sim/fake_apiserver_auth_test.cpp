@@ -30,6 +30,7 @@
 #include "tests/sim/fake_apiserver_auth.h"
 #include "tests/sim/in_process_apiserver.h"
 #include "tests/sim/kubeconfig_writer.h"
+#include "tests/sim/watch_reader.h"
 #include "tests/test_common/farm_process.h"
 #include "tests/test_common/temp_dir.h"
 
@@ -596,71 +597,6 @@ TEST(FakeApiServerAuthTest, ClientCertificates) {
   EXPECT_FALSE(cm["data"].HasMember("requestheader-client-ca-file"));  // No front proxy.
 }
 
-// A watch read on its own thread (plain HTTP): collects the event lines.
-class WatchReader {
- public:
-  WatchReader(uint16_t port, std::string path) {
-    thread_ = std::thread([this, port, path = std::move(path)] { read(port, path); });
-  }
-  ~WatchReader() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
-    }
-    if (thread_.joinable()) thread_.join();
-  }
-  bool wait_lines(size_t n, std::chrono::milliseconds timeout = 10s) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return lines_.size() >= n || done_; }) && lines_.size() >= n;
-  }
-  std::vector<std::string> lines() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return lines_;
-  }
-
- private:
-  void read(uint16_t port, const std::string& path) {
-    asio::io_context io;
-    tcp::socket socket(io);
-    beast::error_code ec;
-    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      fd_ = socket.native_handle();
-    }
-    http::request<http::empty_body> req(http::verb::get, path, 11);
-    req.set(http::field::host, "127.0.0.1");
-    if (!ec) http::write(socket, req, ec);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    std::string pending;
-    auto on_chunk = [&](std::uint64_t, beast::string_view body, beast::error_code&) {
-      pending.append(body.data(), body.size());
-      std::lock_guard<std::mutex> lock(mutex_);
-      for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
-        lines_.push_back(pending.substr(0, nl));
-        pending.erase(0, nl + 1);
-      }
-      changed_.notify_all();
-      return body.size();
-    };
-    parser.on_chunk_body(on_chunk);
-    if (!ec) http::read_header(socket, buffer, parser, ec);
-    while (!ec && !parser.is_done()) http::read_some(socket, buffer, parser, ec);
-    std::lock_guard<std::mutex> lock(mutex_);
-    done_ = true;
-    fd_ = -1;
-    changed_.notify_all();
-  }
-
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<std::string> lines_;
-  bool done_ = false;
-  int fd_ = -1;
-};
 
 TEST(FakeApiServerAuthTest, AuthenticationConfigMapListWatchAndRotation) {
   TempDir dir;
@@ -704,13 +640,13 @@ TEST(FakeApiServerAuthTest, AuthenticationConfigMapListWatchAndRotation) {
 
   WatchReader watch(server->port(), list_path + "&watch=true&resourceVersion=" + rv);
   WatchReader from_start(server->port(), list_path + "&watch=true");
-  ASSERT_TRUE(from_start.wait_lines(1));
+  ASSERT_TRUE(from_start.wait_for([](const std::vector<std::string>& l) { return l.size() >= 1; }));
   EXPECT_NE(from_start.lines()[0].find("\"type\":\"ADDED\""), std::string::npos);
   std::this_thread::sleep_for(100ms);  // Both watches registered.
   const uint64_t rotated_at = server->rotate_front_proxy();
   ASSERT_GT(rotated_at, std::stoull(rv));
-  ASSERT_TRUE(watch.wait_lines(1));
-  ASSERT_TRUE(from_start.wait_lines(2));
+  ASSERT_TRUE(watch.wait_for([](const std::vector<std::string>& l) { return l.size() >= 1; }));
+  ASSERT_TRUE(from_start.wait_for([](const std::vector<std::string>& l) { return l.size() >= 2; }));
   auto event = parse(watch.lines()[0]);
   EXPECT_STREQ(event["type"].GetString(), "MODIFIED");
   const std::string ca_after = read_text(options.front_proxy_ca_out);
@@ -723,7 +659,7 @@ TEST(FakeApiServerAuthTest, AuthenticationConfigMapListWatchAndRotation) {
   rotate.method = "POST";
   rotate.path = "/fake/rotate-front-proxy";
   EXPECT_EQ(server.call(rotate).status, 200u);
-  EXPECT_TRUE(watch.wait_lines(2));
+  EXPECT_TRUE(watch.wait_for([](const std::vector<std::string>& l) { return l.size() >= 2; }));
   EXPECT_EQ(server->stats().front_proxy_rotations, 2u);
 
   // Without a front proxy or client CA there is no such ConfigMap.
