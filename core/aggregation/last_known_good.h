@@ -98,6 +98,7 @@ class LastKnownGood {
   // Per-cycle scratch, kept to reuse its capacity.
   std::vector<TargetState> targets_;  // sorted by name
   std::vector<Candidate> candidates_;  // sorted by record name id
+  std::vector<std::uint8_t> is_record_node_;  // by record name id
   std::vector<Bridge> next_bridges_;
   std::vector<NameId> record_to_snapshot_;
   std::vector<NodeMetrics> merged_nodes_;

@@ -12,12 +12,18 @@ namespace {
 constexpr std::int64_t kFreshContainerMinAgeNs = 10'000'000'000;
 
 PrevPoint prev_of(const Sample& s) { return PrevPoint{s.timestamp_ns, s.start_time_ns, s.cpu_usage_core_ns}; }
+PrevPoint prev_of(const PrevPoint& p) { return p; }
 
 // The reference compares the whole MetricsPoint with its zero value: a container that only has a
 // start-time line is not "all zero" and so falls under the zero rule.
 bool all_zero(const Sample& s) {
   return s.timestamp_ns == 0 && s.start_time_ns == 0 && s.cpu_usage_core_ns == 0 &&
          s.memory_working_set_bytes == 0;
+}
+
+// The container zero rule's test: a point with some value but no CPU or no memory.
+bool incomplete(const Sample& s) {
+  return !all_zero(s) && (s.cpu_usage_core_ns == 0 || s.memory_working_set_bytes == 0);
 }
 
 std::uint64_t pod_key(NameId ns, NameId pod) { return static_cast<std::uint64_t>(ns) << 32 | pod; }
@@ -67,7 +73,8 @@ bool container_prev(const Sample& s, const Entry* old, std::int64_t resolution_n
 
 }  // namespace
 
-RateStore::RateStore(std::chrono::nanoseconds resolution) : resolution_ns_(resolution.count()) {}
+RateStore::RateStore(std::chrono::nanoseconds resolution, RateStoreOptions options)
+    : resolution_ns_(resolution.count()), options_(options) {}
 
 void RateStore::Generation::index() {
   node_index.reset(nodes.size());
@@ -101,17 +108,60 @@ std::size_t RateStore::memory_bytes() const {
          order_.capacity() * sizeof(NameId) + dropped_nodes_.capacity() * sizeof(DroppedNode) +
          shapes_.capacity() * sizeof(BatchShape) + shape_names_.capacity() * sizeof(NameId) +
          shape_keys_.capacity() * sizeof(BatchKey) +
-         snapshot_ids_.capacity() * sizeof(NameId);
+         snapshot_ids_.capacity() * sizeof(NameId) +
+         (served_.capacity() + fresh_served_.capacity()) * sizeof(ServedContainer) +
+         pods_.capacity() * sizeof(PodRange);
 }
 
 void RateStore::update(std::span<const ScrapeResult> scrapes) {
   dropped_nodes_.clear();
   dropped_pods_ = 0;
+  dropped_containers_ = 0;
   const std::size_t applied = update_in_place(scrapes);
+  last_update_in_place_ = applied == kAllApplied;
   if (applied != kAllApplied) {
     rebuild(scrapes, applied);
     count_servable();
+    build_served();
   }
+}
+
+void RateStore::serve(const Sample& last, const ContainerEntry& e, ServedContainer& out) {
+  if (!e.has_prev) {
+    out.state = ServedState::kNoPrev;
+    return;
+  }
+  Rate rate;
+  if (compute_rate(last, e.prev, rate, seconds_) != RateError::kNone) {
+    out.state = ServedState::kRateError;
+    return;
+  }
+  out.usage = usage_of(last, rate);
+  out.state = ServedState::kServed;
+}
+
+void RateStore::build_served() {
+  std::vector<ContainerEntry>& cs = cur_.containers;
+  const std::vector<std::uint32_t>& by_name = cur_.by_name;
+  // Sized exactly each rebuild, so that a cycle much smaller than the last does not keep its memory.
+  if (served_.capacity() > 2 * cs.size() + 1024) served_ = std::vector<ServedContainer>();
+  served_.resize(cs.size());
+  pods_.clear();
+  for (std::uint32_t i = 0; i < by_name.size(); ++i) {
+    ContainerEntry& e = cs[by_name[i]];
+    e.served = i;
+    served_[i] = fresh_served_[by_name[i]];
+    if (pods_.empty() || pods_.back().namespace_name != e.namespace_name || pods_.back().pod_name != e.pod_name) {
+      pods_.push_back(PodRange{e.namespace_name, e.pod_name, e.node, i, 0});
+    }
+    ++pods_.back().count;
+  }
+  // Push-back growth may have left up to twice the room needed; this is kept until the next rebuild.
+  if (pods_.capacity() > pods_.size() + pods_.size() / 4) pods_.shrink_to_fit();
+  // The name order now lives in served_ and pods_; the scratch is rebuilt by the next rebuild.
+  // (`v = {}` would pick the initializer-list assignment, which keeps the capacity.)
+  cur_.by_name = std::vector<std::uint32_t>();
+  fresh_served_ = std::vector<ServedContainer>();
 }
 
 void RateStore::count_servable() {
@@ -143,6 +193,8 @@ void RateStore::rebuild(std::span<const ScrapeResult> scrapes, std::size_t appli
   next_.container_index.reset(container_count);
   pod_owners_.clear();
   pod_owner_index_.reset(container_count);
+  fresh_served_.clear();
+  fresh_served_.reserve(container_count);
 
   std::size_t batch_number = 0;
   for (std::size_t i = 0; i < scrapes.size(); ++i) {
@@ -164,7 +216,7 @@ void RateStore::release_scratch() {
   next_ = Generation{};
   cur_.node_index = FlatIndex{};
   cur_.container_index = FlatIndex{};
-  pod_owners_ = {};
+  pod_owners_ = std::vector<PodOwner>();  // not `= {}`, which would keep the capacity
   pod_owner_index_ = FlatIndex{};
 }
 
@@ -238,13 +290,14 @@ void RateStore::add_node(const NodeBatch& batch, NameId node, std::size_t scrape
 }
 
 void RateStore::add_containers(const NodeBatch& batch, NameId node) {
-  // The container zero rule drops the whole pod, so find the affected pods first.
+  // Strict: the container zero rule drops the whole pod, so find the affected pods first. Tolerant:
+  // only the incomplete container itself is left out (rule 1 in the header).
+  const bool tolerant = options_.tolerate_container_gaps;
   bad_pods_.clear();
   for (const ContainerSample& c : batch.containers) {
-    const Sample& s = c.sample;
-    if (!all_zero(s) && (s.cpu_usage_core_ns == 0 || s.memory_working_set_bytes == 0)) {
-      bad_pods_.push_back(pod_key(c.namespace_name, c.pod_name));
-    }
+    if (!incomplete(c.sample)) continue;
+    ++dropped_containers_;
+    if (!tolerant) bad_pods_.push_back(pod_key(c.namespace_name, c.pod_name));
   }
   if (!bad_pods_.empty()) {
     std::sort(bad_pods_.begin(), bad_pods_.end());
@@ -254,7 +307,7 @@ void RateStore::add_containers(const NodeBatch& batch, NameId node) {
 
   for (const ContainerSample& c : batch.containers) {
     const Sample& s = c.sample;
-    if (all_zero(s)) continue;
+    if (all_zero(s) || (tolerant && incomplete(s))) continue;
     if (!bad_pods_.empty() && std::binary_search(bad_pods_.begin(), bad_pods_.end(), pod_key(c.namespace_name, c.pod_name))) {
       continue;
     }
@@ -285,7 +338,7 @@ void RateStore::add_containers(const NodeBatch& batch, NameId node) {
     e.pod_name = pod;
     e.container_name = name;
     e.node = node;
-    e.last = s;
+    e.last = prev_of(s);
     const ContainerEntry* old =
         find_old_container(to_old_[c.namespace_name], to_old_[c.pod_name], to_old_[c.container_name]);
     if (carry_over_) {
@@ -294,6 +347,9 @@ void RateStore::add_containers(const NodeBatch& batch, NameId node) {
     } else {
       e.has_prev = container_prev(s, old, resolution_ns_, e.prev);
     }
+    ServedContainer& served = fresh_served_.emplace_back();
+    served.name = name;
+    serve(s, e, served);
     next_.container_index.insert(hash, static_cast<std::uint32_t>(next_.containers.size()));
     next_.containers.push_back(e);
   }
@@ -392,14 +448,41 @@ std::size_t RateStore::update_in_place(std::span<const ScrapeResult> scrapes) {
   if (!shape_valid_) return 0;
   servable_nodes_ = 0;
   servable_containers_ = 0;
+  const auto next_ok = [&](std::size_t i) {
+    while (i < scrapes.size() && (!scrapes[i].status.is_ok() || !scrapes[i].batch)) ++i;
+    return i;
+  };
   std::size_t b = 0;
-  for (const ScrapeResult& r : scrapes) {
-    if (!r.status.is_ok() || !r.batch) continue;
-    if (b == shapes_.size() || !same_batch_shape(*r.batch, shapes_[b])) return b;
-    apply_batch(*r.batch, shapes_[b]);
+  std::size_t i = next_ok(0);
+  if (i < scrapes.size() && !shapes_.empty()) prefetch_batch(*scrapes[i].batch, shapes_[0]);
+  while (i < scrapes.size()) {
+    const NodeBatch& batch = *scrapes[i].batch;
+    if (b == shapes_.size() || !same_batch_shape(batch, shapes_[b])) return b;
+    // A cycle's batches and entries are far larger than the caches and each batch is a few KiB in
+    // its own allocation, too short for the hardware prefetcher to ramp up: fetch the next batch
+    // while this one is applied.
+    const std::size_t next = next_ok(i + 1);
+    if (next < scrapes.size() && b + 1 < shapes_.size()) prefetch_batch(*scrapes[next].batch, shapes_[b + 1]);
+    apply_batch(batch, shapes_[b]);
     ++b;
+    i = next;
   }
   return b == shapes_.size() ? kAllApplied : b;  // fewer batches: rebuild to forget the rest
+}
+
+void RateStore::prefetch_batch(const NodeBatch& batch, const BatchShape& shape) const {
+  constexpr std::size_t kLine = 64;
+  const auto fetch = [](const void* data, std::size_t bytes, auto for_write) {
+    const char* p = static_cast<const char*>(data);
+    for (std::size_t off = 0; off < bytes; off += kLine) __builtin_prefetch(p + off, decltype(for_write)::value);
+  };
+  fetch(batch.containers.data(), batch.containers.size() * sizeof(ContainerSample), std::false_type{});
+  // Names are compared as text; a table's names share one buffer, starting with id 1.
+  if (batch.names.size() > 1) fetch(batch.names.name(1).data(), batch.names.byte_size(), std::false_type{});
+  if (shape.clean && shape.containers_begin + shape.containers_count <= cur_.containers.size()) {
+    fetch(cur_.containers.data() + shape.containers_begin, shape.containers_count * sizeof(ContainerEntry),
+          std::true_type{});
+  }
 }
 
 void RateStore::apply_batch(const NodeBatch& batch, const BatchShape& shape) {
@@ -411,19 +494,23 @@ void RateStore::apply_batch(const NodeBatch& batch, const BatchShape& shape) {
     e.last = batch.node_sample;
     servable_nodes_ += e.has_prev;
   }
+  ContainerEntry* const entries = cur_.containers.data() + shape.containers_begin;
+  // Each container's usage goes to its name-ordered slot, one random line each: request them all
+  // before writing any, so that the misses overlap.
+  for (std::uint32_t k = 0; k < shape.containers_count; ++k) __builtin_prefetch(&served_[entries[k].served], 1);
   for (std::uint32_t k = 0; k < shape.containers_count; ++k) {
     const Sample& s = batch.containers[k].sample;
-    ContainerEntry& e = cur_.containers[shape.containers_begin + k];
+    ContainerEntry& e = entries[k];
     PrevPoint prev{};
     e.has_prev = container_prev(s, &e, resolution_ns_, prev);
     e.prev = prev;
-    e.last = s;
+    e.last = prev_of(s);
     servable_containers_ += e.has_prev;
+    serve(s, e, served_[e.served]);
   }
 }
 
-NameId RateStore::SnapshotIds::operator()(NameId id) const {
-  if (ids == nullptr) return id;
+NameId RateStore::SnapshotIds::map(NameId id) const {
   NameId& mapped = (*ids)[id];
   if (mapped == NameTable::kNotFound) mapped = snapshot->names.intern(store->cur_.names.name(id));
   return mapped;
@@ -448,8 +535,9 @@ ProduceStats RateStore::produce(Snapshot& snapshot) const {
   snapshot.containers.clear();
   snapshot.nodes.reserve(cur_.nodes.size());
   snapshot.containers.reserve(cur_.containers.size());
-  snapshot.pods.reserve(last_pod_count_);  // a hint: pods rarely change much between cycles
+  snapshot.pods.reserve(pods_.size());
   const auto snap_id = snapshot_name_mapper(snapshot);
+  const bool tolerant = options_.tolerate_container_gaps;
 
   for (const NodeEntry& e : cur_.nodes) {
     if (!e.has_prev) continue;
@@ -463,49 +551,45 @@ ProduceStats RateStore::produce(Snapshot& snapshot) const {
     node.usage = usage_of(e.last, rate);
   }
 
-  const auto cs = [this](std::size_t i) -> const ContainerEntry& { return cur_.containers[cur_.by_name[i]]; };
-  const std::size_t n = cur_.containers.size();
-  // Name order visits the batch-ordered entries at random: fetch a few pods ahead.
-  constexpr std::size_t kPrefetchDistance = 24;
-  for (std::size_t begin = 0, end = 0; begin < n; begin = end) {
-    for (std::size_t i = begin + kPrefetchDistance; i < std::min(n, end + 1 + kPrefetchDistance); ++i) {
-      const char* entry = reinterpret_cast<const char*>(&cs(i));
-      __builtin_prefetch(entry);
-      __builtin_prefetch(entry + sizeof(ContainerEntry) - 1);
-    }
-    end = begin + 1;
-    while (end < n && cs(end).namespace_name == cs(begin).namespace_name &&
-           cs(end).pod_name == cs(begin).pod_name) {
-      ++end;
-    }
+  // Read and written sequentially, but each pod is only a line or two: run ahead of the hardware
+  // prefetcher, which restarts at every page.
+  constexpr std::size_t kAhead = 16;  // lines
+  const ServedContainer* const served_end = served_.data() + served_.size();
+  for (const PodRange& range : pods_) {
+    const ServedContainer* const cs = served_.data() + range.begin;
+    if (cs + kAhead < served_end) __builtin_prefetch(cs + kAhead);
     bool any_prev = false;
     bool all_prev = true;
-    for (std::size_t i = begin; i < end; ++i) {
-      any_prev |= cs(i).has_prev;
-      all_prev &= cs(i).has_prev;
+    for (std::uint32_t i = 0; i < range.count; ++i) {
+      const bool has_prev = cs[i].state != ServedState::kNoPrev;
+      any_prev |= has_prev;
+      all_prev &= has_prev;
     }
     if (!any_prev) continue;  // the reference has no prev entry for this pod at all
-    if (!all_prev) {
+    if (!all_prev && !tolerant) {
       // Serving a subset would under-report the pod's usage.
       ++stats.pods_missing_prev;
       continue;
     }
 
     PodMetrics pod;
-    pod.namespace_name = snap_id(cs(begin).namespace_name);
-    pod.name = snap_id(cs(begin).pod_name);
-    pod.node = snap_id(cs(begin).node);
+    pod.namespace_name = snap_id(range.namespace_name);
+    pod.name = snap_id(range.pod_name);
+    pod.node = snap_id(range.node);
     pod.first_container = static_cast<std::uint32_t>(snapshot.containers.size());
     // Optional resources are summed only if every served container reports them.
     auto optional = static_cast<std::uint16_t>(kHasSwap | kHasEphemeralStorage);
-    for (std::size_t i = begin; i < end; ++i) {
-      Rate rate;
-      if (compute_rate(cs(i).last, cs(i).prev, rate) != RateError::kNone) {
+    for (std::uint32_t i = 0; i < range.count; ++i) {
+      if (cs[i].state == ServedState::kNoPrev) {  // tolerant only: strict mode got here with every prev present
+        ++stats.containers_missing_prev;
+        continue;
+      }
+      if (cs[i].state == ServedState::kRateError) {
         // The reference omits the container but still serves the pod, possibly with no containers.
         ++stats.container_rate_errors;
         continue;
       }
-      const Usage u = usage_of(cs(i).last, rate);
+      const Usage& u = cs[i].usage;
       // The earliest timestamp lets the HPA tell whether a sample is tainted by pod start-up; on a
       // tie the first container by name wins (the reference's pick depends on map order).
       if (snapshot.containers.size() == pod.first_container || u.timestamp_ns < pod.usage.timestamp_ns) {
@@ -517,14 +601,21 @@ ProduceStats RateStore::produce(Snapshot& snapshot) const {
       pod.usage.swap_usage_bytes += u.swap_usage_bytes;
       pod.usage.ephemeral_storage_bytes += u.ephemeral_storage_bytes;
       optional &= u.present;
-      snapshot.containers.push_back(ContainerMetrics{snap_id(cs(i).container_name), u});
+      // Written in place: a ContainerMetrics temporary costs a store-forwarding stall per container.
+      ContainerMetrics& out = snapshot.containers.emplace_back();
+      out.name = snap_id(cs[i].name);
+      out.usage = u;
     }
     pod.container_count = static_cast<std::uint32_t>(snapshot.containers.size() - pod.first_container);
+    if (pod.container_count == 0 && tolerant) {
+      // Every rate failed: an empty pod would read as an idle one (rule 3 in the header).
+      ++stats.pods_without_containers;
+      continue;
+    }
     pod.usage.present =
         static_cast<std::uint16_t>(kHasCpu | kHasMemory | (pod.container_count > 0 ? optional : 0));
     snapshot.pods.push_back(pod);
   }
-  last_pod_count_ = snapshot.pods.size();
   return stats;
 }
 

@@ -11,6 +11,9 @@
 // a new generation by name, with a fresh name table, and frees the old one, so names of pods that
 // disappeared are forgotten after one cycle instead of piling up in an append-only table.
 //
+// update() also computes every container's usage and keeps it in name order (served_), so that
+// produce() only sums and copies sequentially. Entries keep just what the next cycle's prev needs.
+//
 // Not thread-safe: the aggregation stage calls it from one thread, once per cycle.
 
 #include <chrono>
@@ -39,14 +42,50 @@ struct DroppedNode {
 // What produce() left out, for counters and logs (the reference only logs these).
 struct ProduceStats {
   std::size_t node_rate_errors = 0;       // nodes with a prev whose rate failed
-  std::size_t container_rate_errors = 0;  // containers omitted from a served pod
-  std::size_t pods_missing_prev = 0;      // pods withheld because a container had no prev yet
+  std::size_t container_rate_errors = 0;  // containers whose rate failed (omitted from their pod)
+  std::size_t pods_missing_prev = 0;      // strict: pods withheld because a container had no prev yet
+  // Tolerant mode only (see RateStoreOptions); always 0 in strict mode.
+  std::size_t containers_missing_prev = 0;  // containers without prev omitted from a served pod
+  std::size_t pods_without_containers = 0;  // pods withheld because none of their containers had a rate
+};
+
+// Per-container tolerance ("a container without CPU or memory in one scrape does not hide its
+// pod"). The reference hides a whole pod because of one container in two places; a third rule
+// already omits only the container. With `tolerate_container_gaps`, each rule is decided as follows:
+//
+//  1. Zero rule (a container that is not all-zero but has CPU == 0 or memory == 0, including a
+//     container that only has a start-time line). Strict: the whole pod is dropped from the batch.
+//     Tolerant: only that container is left out, exactly as an all-zero container is. It is not
+//     stored, so its points from earlier cycles are forgotten like those of any container absent
+//     from the batch (no stale data): when it comes back it needs a prev again (two points, or the
+//     fresh-container shortcut) and is omitted from its pod meanwhile (rule 2).
+//  2. A container without a prev (new, restarted too long ago, repeated point). Strict: the pod is
+//     withheld until every container has a prev (pods_missing_prev). Tolerant: the pod is served
+//     with the containers that have a prev (containers_missing_prev counts the others). A pod of
+//     which no container has a prev is not served in either mode (the reference has no prev entry).
+//  3. A container whose rate fails (CPU or start time went backwards). Both modes omit the
+//     container and serve the rest. Strict serves the pod even if no container is left (empty
+//     usage, timestamp 0), as the reference does; tolerant withholds such a pod
+//     (pods_without_containers), since an all-zero pod is not a measurement and would read as idle.
+//
+// A served pod's usage is the sum over its served containers, and its timestamp and window are
+// those of the served container with the earliest timestamp: the omitted containers do not count.
+// The price of tolerance is that such a pod's usage is under-reported for the cycles a container is
+// missing, which is why strict (the reference's behaviour) stays the default.
+//
+// Both update paths apply the same rules. As in strict mode, a cycle in which some batch has an
+// incomplete container is rebuilt rather than updated in place (the batch's shape is not "clean").
+struct RateStoreOptions {
+  bool tolerate_container_gaps = false;
 };
 
 class RateStore {
  public:
   // `resolution` is the scrape period (--metric-resolution): it bounds the fresh-container shortcut.
-  explicit RateStore(std::chrono::nanoseconds resolution);
+  // The default options give the reference's (strict) behaviour.
+  explicit RateStore(std::chrono::nanoseconds resolution, RateStoreOptions options = {});
+
+  const RateStoreOptions& options() const { return options_; }
 
   // Replaces the stored state with this cycle's. Only results with an ok status and a batch count;
   // nodes (and their pods) absent from them are forgotten, as in the reference.
@@ -61,8 +100,13 @@ class RateStore {
 
   // Nodes dropped by the zero rule in the last update().
   std::span<const DroppedNode> dropped_nodes() const { return dropped_nodes_; }
-  // Pods dropped by the container zero rule in the last update().
+  // Pods dropped by the container zero rule in the last update() (strict mode; 0 when tolerant).
   std::size_t dropped_pods() const { return dropped_pods_; }
+  // Containers that fell under the container zero rule in the last update(), in either mode (strict
+  // mode drops their pods with them; tolerant mode drops only them).
+  std::size_t dropped_containers() const { return dropped_containers_; }
+  // Whether the last update() took the steady-state path for every batch (no rebuild), for tests.
+  bool last_update_in_place() const { return last_update_in_place_; }
 
   // metrics_server_storage_points{type="node"} and {type="container"}: points that have a prev.
   std::size_t servable_node_points() const { return servable_nodes_; }
@@ -91,8 +135,33 @@ class RateStore {
     NameId container_name = kEmptyName;
     NameId node = kEmptyName;
     bool has_prev = false;
+    std::uint32_t served = 0;  // position of its ServedContainer in served_
     PrevPoint prev;
-    Sample last;
+    // Of the newest point, only what the next cycle's prev needs: its usage is kept in served_. This
+    // makes an entry 72 bytes instead of 112, which the in-place update reads and writes in full.
+    PrevPoint last;
+  };
+
+  // A container's usage as produce() serves it, kept in name order and refreshed by update() while
+  // the container's points are in cache. Entries stay in batch order for the in-place update, so
+  // without this produce() would gather them in name order: a random read of every (112-byte)
+  // entry, the costliest part of a steady-state cycle. This way the one random access per container
+  // is a single aligned line written by update(), and produce() reads sequentially.
+  enum class ServedState : std::uint8_t { kServed, kNoPrev, kRateError };
+  struct alignas(64) ServedContainer {
+    Usage usage;  // valid when state is kServed
+    NameId name = kEmptyName;
+    ServedState state = ServedState::kNoPrev;
+  };
+  // One line per container: update() writes each at random, so it must not straddle two.
+  static_assert(sizeof(ServedContainer) == 64);
+  // A pod's containers in served_, in name order.
+  struct PodRange {
+    NameId namespace_name = kEmptyName;
+    NameId pod_name = kEmptyName;
+    NameId node = kEmptyName;
+    std::uint32_t begin = 0;
+    std::uint32_t count = 0;
   };
 
   // What the last slow update() saw of one batch, so that a cycle of the same shape (same nodes,
@@ -123,7 +192,7 @@ class RateStore {
     NameTable names;
     std::vector<NodeEntry> nodes;
     std::vector<ContainerEntry> containers;     // in batch order
-    std::vector<std::uint32_t> by_name;         // container positions by (namespace, pod, container)
+    std::vector<std::uint32_t> by_name;         // container positions by (namespace, pod, container), while rebuilding
     FlatIndex node_index;
     FlatIndex container_index;
     void clear();
@@ -140,16 +209,22 @@ class RateStore {
   static constexpr std::size_t kAllApplied = ~std::size_t{0};
   std::size_t update_in_place(std::span<const ScrapeResult> scrapes);
   void apply_batch(const NodeBatch& batch, const BatchShape& shape);
+  void prefetch_batch(const NodeBatch& batch, const BatchShape& shape) const;
   bool same_batch_shape(const NodeBatch& batch, const BatchShape& shape) const;
   void finish_shape();
   void release_scratch();
   void count_servable();
+  // Rebuilds served_ and pods_ (and the entries' `served`) from cur_ in name order.
+  void build_served();
+  // The usage of a container entry whose newest point is `last`.
+  void serve(const Sample& last, const ContainerEntry& e, ServedContainer& out);
   // Maps cur_ name ids to a snapshot's, filling its names as needed; identity when ids is null.
   struct SnapshotIds {
     const RateStore* store = nullptr;
     Snapshot* snapshot = nullptr;
     std::vector<NameId>* ids = nullptr;
-    NameId operator()(NameId id) const;
+    NameId operator()(NameId id) const { return ids == nullptr ? id : map(id); }
+    NameId map(NameId id) const;
   };
   SnapshotIds snapshot_name_mapper(Snapshot& snapshot) const;
   // The slow path: builds next_ by name, sorts it and swaps it in. The first `applied` batches were
@@ -160,11 +235,20 @@ class RateStore {
   const ContainerEntry* find_old_container(NameId ns, NameId pod, NameId container) const;
 
   std::int64_t resolution_ns_;
+  RateStoreOptions options_;
   Generation cur_;   // the state produce() reads
   Generation next_;  // built by update(), then swapped with cur_
 
+  // Derived from cur_ by every update(); see ServedContainer.
+  std::vector<ServedContainer> served_;
+  std::vector<PodRange> pods_;
+  GoSecondsCache seconds_;
+  std::vector<ServedContainer> fresh_served_;  // rebuild(): next_.containers' usage, in batch order
+
   std::vector<DroppedNode> dropped_nodes_;
   std::size_t dropped_pods_ = 0;
+  std::size_t dropped_containers_ = 0;
+  bool last_update_in_place_ = false;
   std::size_t servable_nodes_ = 0;
   std::size_t servable_containers_ = 0;
 
@@ -186,8 +270,7 @@ class RateStore {
     NameId namespace_name, pod_name, container_name;
   };
   std::vector<BatchKey> shape_keys_;
-  mutable std::vector<NameId> snapshot_ids_;
-  mutable std::size_t last_pod_count_ = 0;  // cur_ name id -> snapshot name id, for produce()
+  mutable std::vector<NameId> snapshot_ids_;  // cur_ name id -> snapshot name id, for produce()
 };
 
 }  // namespace mpf::core

@@ -77,11 +77,19 @@ MPF_PIDS=()
 MPF_TMP=$(mktemp -d)
 MPF_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cleanup() {
-  local pid
+  local pid i
   for pid in "${MPF_PIDS[@]:-}"; do
     [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
   done
-  rm -rf "$MPF_TMP"
+  # Processes write their last files while they exit (fake-apiserver's RBAC usage, say): wait for them
+  # (5 s at most each) before removing the directory, and never fail the test over the removal.
+  for pid in "${MPF_PIDS[@]:-}"; do
+    for ((i = 0; i < 50; i++)); do
+      [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+  done
+  rm -rf "$MPF_TMP" 2>/dev/null || { sleep 0.5; rm -rf "$MPF_TMP" 2>/dev/null; } || true
 }
 trap cleanup EXIT
 

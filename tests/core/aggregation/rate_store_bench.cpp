@@ -3,6 +3,7 @@
 // measured 70–324 ms for this scenario on 8 cores.
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,62 @@ void BM_RateStoreCycle(benchmark::State& state) {
   state.counters["store_MiB"] = static_cast<double>(store.memory_bytes()) / (1 << 20);
 }
 BENCHMARK(BM_RateStoreCycle)->Arg(100)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond)->Iterations(kTimedCycles);
+
+// update() alone (the points), then produce() alone (the snapshot), of the same steady-state cycles.
+void BM_RateStoreUpdateOnly(benchmark::State& state) {
+  const int nodes = static_cast<int>(state.range(0));
+  RateStore store(std::chrono::seconds(15));
+  std::vector<std::vector<ScrapeResult>> cycles;
+  for (int c = 0; c <= kTimedCycles; ++c) cycles.push_back(make_cycle(nodes, 30, 2, c));
+  store.update(cycles[0]);
+  std::size_t next = 1;
+  for (auto _ : state) store.update(cycles[next++]);
+  state.counters["in_place"] = store.last_update_in_place() ? 1 : 0;
+}
+BENCHMARK(BM_RateStoreUpdateOnly)->Arg(5000)->Unit(benchmark::kMillisecond)->Iterations(kTimedCycles);
+
+void BM_RateStoreProduceOnly(benchmark::State& state) {
+  const int nodes = static_cast<int>(state.range(0));
+  RateStore store(std::chrono::seconds(15));
+  store.update(make_cycle(nodes, 30, 2, 0));
+  store.update(make_cycle(nodes, 30, 2, 1));
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto snapshot = std::make_unique<Snapshot>();
+    state.ResumeTiming();
+    store.produce(*snapshot);
+    benchmark::DoNotOptimize(snapshot->pods.data());
+    state.PauseTiming();
+    snapshot.reset();  // freeing the output is the reader's cost, not the store's
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_RateStoreProduceOnly)->Arg(5000)->Unit(benchmark::kMillisecond)->Iterations(kTimedCycles);
+
+// The slow path: the set of nodes changes every cycle (one node leaves, then comes back), so every
+// cycle is rebuilt by name.
+void BM_RateStoreRebuildCycle(benchmark::State& state) {
+  const int nodes = static_cast<int>(state.range(0));
+  RateStore store(std::chrono::seconds(15));
+  std::vector<std::vector<ScrapeResult>> cycles;
+  for (int c = 0; c <= kTimedCycles; ++c) cycles.push_back(make_cycle(nodes - c % 2, 30, 2, c));
+  {
+    Snapshot warm;
+    warm.scrapes = cycles[0];
+    store.process(warm);
+  }
+  std::size_t next = 1;
+  for (auto _ : state) {
+    state.PauseTiming();
+    Snapshot snapshot;
+    snapshot.scrapes = cycles[next++];
+    state.ResumeTiming();
+    store.process(snapshot);
+    benchmark::DoNotOptimize(snapshot.pods.data());
+  }
+  state.counters["in_place"] = store.last_update_in_place() ? 1 : 0;
+}
+BENCHMARK(BM_RateStoreRebuildCycle)->Arg(5000)->Unit(benchmark::kMillisecond)->Iterations(kTimedCycles);
 
 }  // namespace
 }  // namespace mpf::core

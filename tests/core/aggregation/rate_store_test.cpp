@@ -636,5 +636,67 @@ TEST_F(RateStoreTest, MemoryStaysBoundedWhenPodsAreRenamedEveryCycle) {
   EXPECT_LT(steady, static_cast<std::size_t>(kNodes * kPods * 2) * 600);
 }
 
+TEST_F(RateStoreTest, InPlaceAndRebuiltCyclesServeTheSame) {
+  // Store `a` sees the same batches every cycle and updates in place; store `b` also gets a node
+  // that comes and goes, so that every one of its cycles is rebuilt. Both must serve the same pods,
+  // through restarts, a counter decrease, a repeated point and a container without a prev.
+  auto batches = [](int i, Cycle& c) {
+    const std::int64_t ts = kT0 + i * 15 * kSec;
+    NodeBatch& b = c.node("node1", point(0, ts, (i + 1) * 10 * kCoreSec, 2 * kMiB));
+    b.add_container("ns1", "steady", "c", point(kT0 - 3600 * kSec, ts, (i + 1) * kCoreSec, kMiB, kMiB));
+    // Restarted in cycle 2 (start 25 s, sampled 30 s: too young for the shortcut); fresh at 45 s.
+    const bool restarted = i >= 2;
+    b.add_container("ns1", "restart", "a", point(kT0 - 3600 * kSec, ts, (i + 1) * 2 * kCoreSec, kMiB));
+    b.add_container("ns1", "restart", "b", point(restarted ? kT0 + 25 * kSec : kT0 - 3600 * kSec, ts,
+                                                restarted ? (i - 1) * kCoreSec : (i + 1) * 3 * kCoreSec, kMiB));
+    // CPU goes down in cycle 3 only.
+    b.add_container("ns2", "decrease", "c", point(0, ts, (i == 3 ? 1 : i + 5) * kCoreSec, 3 * kMiB));
+    // Repeats its point in cycle 3.
+    const int j = i == 3 ? 2 : i;
+    b.add_container("ns2", "repeat", "c", point(0, kT0 + j * 15 * kSec, (j + 1) * kCoreSec, kMiB));
+  };
+  RateStore a(60s), b(60s);
+  for (int i = 0; i < 6; ++i) {
+    Cycle ca, cb;
+    batches(i, ca);
+    batches(i, cb);
+    if (i % 2 == 1) cb.node("node-extra", point(0, kT0 + i * 15 * kSec, (i + 1) * kCoreSec, kMiB));
+    Snapshot sa = ca.snapshot(), sb = cb.snapshot();
+    const ProduceStats stats_a = a.process(sa);
+    const ProduceStats stats_b = b.process(sb);
+    EXPECT_EQ(a.last_update_in_place(), i > 0) << i;
+    EXPECT_FALSE(b.last_update_in_place()) << i;
+    EXPECT_EQ(stats_a.container_rate_errors, stats_b.container_rate_errors) << i;
+    EXPECT_EQ(stats_a.pods_missing_prev, stats_b.pods_missing_prev) << i;
+    EXPECT_EQ(a.servable_container_points(), b.servable_container_points()) << i;
+    ASSERT_EQ(sa.pods.size(), sb.pods.size()) << i;
+    for (std::size_t k = 0; k < sa.pods.size(); ++k) {
+      const PodMetrics& pa = sa.pods[k];
+      const PodMetrics& pb = sb.pods[k];
+      EXPECT_EQ(sa.names.name(pa.name), sb.names.name(pb.name)) << i;
+      EXPECT_EQ(pa.usage.timestamp_ns, pb.usage.timestamp_ns) << i;
+      EXPECT_EQ(pa.usage.window_ns, pb.usage.window_ns) << i;
+      EXPECT_EQ(pa.usage.cpu_nanocores, pb.usage.cpu_nanocores) << i;
+      EXPECT_EQ(pa.usage.memory_working_set_bytes, pb.usage.memory_working_set_bytes) << i;
+      EXPECT_EQ(pa.usage.swap_usage_bytes, pb.usage.swap_usage_bytes) << i;
+      EXPECT_EQ(pa.usage.present, pb.usage.present) << i;
+      ASSERT_EQ(pa.container_count, pb.container_count) << i;
+      for (std::uint32_t c = 0; c < pa.container_count; ++c) {
+        const ContainerMetrics& ma = sa.containers[pa.first_container + c];
+        const ContainerMetrics& mb = sb.containers[pb.first_container + c];
+        EXPECT_EQ(sa.names.name(ma.name), sb.names.name(mb.name)) << i;
+        EXPECT_EQ(ma.usage.cpu_nanocores, mb.usage.cpu_nanocores) << i;
+        EXPECT_EQ(ma.usage.window_ns, mb.usage.window_ns) << i;
+      }
+    }
+    if (i == 2) {
+      EXPECT_EQ(stats_a.pods_missing_prev, 1u);  // "restart"
+    }
+    if (i == 3) {
+      EXPECT_EQ(stats_a.container_rate_errors, 1u);  // "decrease"
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mpf::core
