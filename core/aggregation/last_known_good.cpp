@@ -209,6 +209,25 @@ std::size_t LastKnownGood::merge_pods(Snapshot& snapshot) {
   return added;
 }
 
+std::size_t LastKnownGood::memory_bytes() const {
+  const auto bridge_bytes = [](const std::vector<Bridge>& bridges) {
+    std::size_t bytes = bridges.capacity() * sizeof(Bridge);
+    for (const Bridge& b : bridges) {
+      if (b.name.capacity() > std::string().capacity()) bytes += b.name.capacity() + 1;  // beyond the inline buffer
+    }
+    return bytes;
+  };
+  // NameTable exposes only its text size; its index costs about four 32-bit words per name (offset,
+  // hash, and two slots at its load factor of at most 1/2), as RateStore::memory_bytes() counts it.
+  return record_names_.byte_size() + record_names_.size() * 4 * sizeof(std::uint32_t) +
+         record_nodes_.capacity() * sizeof(NodeMetrics) + record_pods_.capacity() * sizeof(PodMetrics) +
+         record_containers_.capacity() * sizeof(ContainerMetrics) + bridge_bytes(bridges_) +
+         bridge_bytes(next_bridges_) + targets_.capacity() * sizeof(TargetState) +
+         candidates_.capacity() * sizeof(Candidate) + is_record_node_.capacity() * sizeof(std::uint8_t) +
+         record_to_snapshot_.capacity() * sizeof(NameId) + merged_nodes_.capacity() * sizeof(NodeMetrics) +
+         merged_pods_.capacity() * sizeof(PodMetrics) + merged_containers_.capacity() * sizeof(ContainerMetrics);
+}
+
 void LastKnownGood::record(const Snapshot& snapshot) {
   // Copy-assignment reuses the record's capacity: no allocation once the cluster's size is reached.
   record_names_ = snapshot.names;

@@ -53,6 +53,10 @@ class LastKnownGood {
   // Nodes currently being bridged.
   std::size_t bridged_nodes() const { return bridges_.size(); }
 
+  // Heap bytes held (capacities, not sizes; the record's name table as RateStore estimates its
+  // own), for memory-bound checks.
+  std::size_t memory_bytes() const;
+
  private:
   // What a node's scrapes said this cycle. Ok wins over failed when several sources scrape a node.
   enum class ScrapeState : std::uint8_t { kAbsent, kFailed, kOk };

@@ -213,6 +213,9 @@ void RateStore::rebuild(std::span<const ScrapeResult> scrapes, std::size_t appli
 void RateStore::release_scratch() {
   // The old generation and the duplicate-detection index are only needed while rebuilding, which
   // the steady state skips; holding them would double the store's memory for nothing.
+  // Moved out and destroyed, not just assigned an empty generation: move-assigning a short (inline)
+  // string keeps the target's heap buffer in libstdc++, so the old name table's text would stay.
+  { const Generation old = std::move(next_); }
   next_ = Generation{};
   cur_.node_index = FlatIndex{};
   cur_.container_index = FlatIndex{};

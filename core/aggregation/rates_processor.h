@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -42,6 +43,10 @@ class RatesProcessor : public Processor {
   Status process(Snapshot& snapshot) noexcept override;
 
   const RateStore& store_for_test() const { return store_; }
+  // Heap bytes held by the store and the last-known-good record (see their memory_bytes()).
+  std::size_t memory_bytes_for_test() const {
+    return store_.memory_bytes() + (last_known_good_ ? last_known_good_->memory_bytes() : 0);
+  }
 
  private:
   RateStore store_;
