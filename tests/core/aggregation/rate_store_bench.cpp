@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aggregation/pod_usage.h"
 #include "core/aggregation/rate_store.h"
 
 namespace mpf::core {
@@ -133,6 +134,52 @@ void BM_RateStoreRebuildCycle(benchmark::State& state) {
   state.counters["in_place"] = store.last_update_in_place() ? 1 : 0;
 }
 BENCHMARK(BM_RateStoreRebuildCycle)->Arg(5000)->Unit(benchmark::kMillisecond)->Iterations(kTimedCycles);
+
+// The `pod_usage` processor's cycle at W5000: 5000 nodes × 30 pods, each with a pod-level sample, over
+// the snapshot `rates` produced (150 000 pods to fill). Only PodUsageTracker::process is timed.
+// Second argument 1: one node leaves and comes back every other cycle, so every cycle is rebuilt.
+void BM_PodUsageCycle(benchmark::State& state) {
+  const bool churn = state.range(1) != 0;
+  constexpr int kPods = 30;
+  RateStore store(std::chrono::seconds(15));
+  std::vector<std::unique_ptr<Snapshot>> snapshots;
+  for (int c = 0; c <= kTimedCycles; ++c) {
+    auto snapshot = std::make_unique<Snapshot>();
+    const int nodes = static_cast<int>(state.range(0)) - (churn ? c % 2 : 0);
+    snapshot->scrapes = make_cycle(nodes, kPods, 2, c);
+    for (ScrapeResult& r : snapshot->scrapes) {
+      auto batch = std::make_shared<NodeBatch>(*r.batch);
+      const Sample& first = batch->containers.front().sample;
+      for (int p = 0; p < kPods; ++p) {
+        const ContainerSample& app = batch->containers[static_cast<std::size_t>(p) * 2];
+        Sample s = first;
+        s.cpu_usage_core_ns = app.sample.cpu_usage_core_ns * 2 + static_cast<std::uint64_t>(c) * 1'000'000;
+        s.memory_working_set_bytes = app.sample.memory_working_set_bytes * 2 + (1u << 20);
+        batch->add_pod(batch->names.name(app.namespace_name), batch->names.name(app.pod_name), s);
+      }
+      r.batch = std::move(batch);
+    }
+    store.process(*snapshot);  // what `rates` leaves: the pods to fill (none in cycle 0)
+    snapshots.push_back(std::move(snapshot));
+  }
+  PodUsageTracker tracker;
+  tracker.process(*snapshots[0]);
+  std::size_t next = 1;
+  for (auto _ : state) {
+    tracker.process(*snapshots[next]);
+    benchmark::DoNotOptimize(snapshots[next]->pods.data());
+    ++next;
+  }
+  const Snapshot& last = *snapshots[next - 1];
+  std::size_t filled = 0;
+  for (const PodMetrics& p : last.pods) filled += p.kubelet_usage.present != 0;
+  state.counters["pods"] = static_cast<double>(last.pods.size());
+  state.counters["filled"] = static_cast<double>(filled);
+  state.counters["entries"] = static_cast<double>(tracker.entries());
+  state.counters["MiB"] = static_cast<double>(tracker.memory_bytes()) / (1 << 20);
+  state.counters["in_place"] = tracker.last_update_in_place() ? 1 : 0;
+}
+BENCHMARK(BM_PodUsageCycle)->Args({5000, 0})->Args({5000, 1})->Unit(benchmark::kMillisecond)->Iterations(kTimedCycles);
 
 }  // namespace
 }  // namespace mpf::core

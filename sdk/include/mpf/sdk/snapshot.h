@@ -104,6 +104,10 @@ struct PodMetrics {
   Usage usage;
   std::uint32_t first_container = 0;
   std::uint32_t container_count = 0;
+  /// The kubelet's own pod-level values (the pod cgroup, sandbox included), as a rate over the pod
+  /// sample's two points; `present == 0` when the source gave none or no rate exists yet (filled by
+  /// the `pod_usage` processor).
+  Usage kubelet_usage;
 };
 
 struct NamespaceTotals {
