@@ -110,6 +110,32 @@ void BM_RateStoreProduceOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_RateStoreProduceOnly)->Arg(5000)->Unit(benchmark::kMillisecond)->Iterations(kTimedCycles);
 
+// A reader of a published snapshot (a sink, the Metrics API): every pod with its namespace and name
+// resolved and its containers' usage summed, as a list of all pods walks it. Lock-free: the snapshot is
+// immutable and shared.
+void BM_SnapshotReadAllPods(benchmark::State& state) {
+  const int nodes = static_cast<int>(state.range(0));
+  RateStore store(std::chrono::seconds(15));
+  store.update(make_cycle(nodes, 30, 2, 0));
+  store.update(make_cycle(nodes, 30, 2, 1));
+  auto snapshot = std::make_shared<Snapshot>();
+  store.produce(*snapshot);
+  const std::shared_ptr<const Snapshot> published = snapshot;
+  for (auto _ : state) {
+    std::uint64_t cpu = 0, bytes = 0;
+    for (const PodMetrics& pod : published->pods) {
+      bytes += published->names.name(pod.namespace_name).size() + published->names.name(pod.name).size();
+      for (std::uint32_t c = 0; c < pod.container_count; ++c) {
+        cpu += published->containers[pod.first_container + c].usage.cpu_nanocores;
+      }
+    }
+    benchmark::DoNotOptimize(cpu);
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["pods"] = static_cast<double>(published->pods.size());
+}
+BENCHMARK(BM_SnapshotReadAllPods)->Arg(5000)->Unit(benchmark::kMillisecond);
+
 // The slow path: the set of nodes changes every cycle (one node leaves, then comes back), so every
 // cycle is rebuilt by name.
 void BM_RateStoreRebuildCycle(benchmark::State& state) {
