@@ -165,6 +165,8 @@ std::string go_algorithm_name(int pkey_type) {
 // Certificate.CheckSignatureFrom's error, or nullopt when `parent` signed `child`.
 std::optional<std::string> signature_error(X509* child, X509* parent) {
   EVP_PKEY* key = X509_get0_pubkey(parent);
+  // Go's x509.ErrUnsupportedAlgorithm, word for word (a key type OpenSSL cannot load): an error the
+  // client gets, not a gap in this code.
   if (key == nullptr) return "x509: cannot verify signature: algorithm unimplemented";
   int digest_nid = 0;
   int signed_with = 0;
