@@ -27,7 +27,8 @@ constexpr FlagSpec kFlags[] = {
     // {section, name, shorthand, kind, default as --help shows it, target, document key, help}
     {kPipeline, "config", 0, K::kString, "", T::kAction, "",
      "Load the pipeline (sources, processors, sinks) from the YAML `FILE`. Flags given on the command line "
-     "override it. Without it, the metrics-server pipeline runs."},
+     "override it. Without it, the metrics-server pipeline runs; with neither --kubeconfig nor an in-cluster "
+     "environment, standalone mode serves this machine on 127.0.0.1:4443 (deploy/config/standalone.yaml)."},
     {kPipeline, "describe-plugin", 0, K::kString, "", T::kAction, "",
      "Print the options of the plugin `NAME` with their types and defaults, then exit."},
     {kPipeline, "help", 'h', K::kBool, "", T::kAction, "", "help for metrics-server"},

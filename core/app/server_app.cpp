@@ -5,6 +5,7 @@
 #include "core/app/flags.h"
 #include "core/app/pipeline_runtime.h"
 #include "core/app/plugin_loading.h"
+#include "core/app/standalone_default.h"
 #include "core/config/pipeline_config.h"
 #include "core/config/plugin_docs.h"
 #include "core/config/yaml_loader.h"
@@ -34,14 +35,21 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
-// The config document: the file given with --config, or metrics-server's default pipeline; then the
-// flags given on the command line on top.
-Result<ConfigValue> assemble_document(const CommandLine& cl, std::vector<std::string>& warnings) {
+// The config document: the file given with --config, else metrics-server's default pipeline, or
+// standalone mode's when there is no cluster to ask (standalone_default.h); then the flags given on the
+// command line on top. `standalone` tells which.
+Result<ConfigValue> assemble_document(const CommandLine& cl, std::vector<std::string>& warnings, bool& standalone) {
   ConfigValue document;
+  standalone = false;
   if (cl.config_file) {
     auto loaded = load_yaml_file(*cl.config_file);
     if (!loaded) return loaded.status();
     document = std::move(loaded).value();
+  } else if (wants_standalone(cl, process_env())) {
+    auto loaded = load_yaml_text(embedded_standalone_config(), "built-in standalone config");
+    if (!loaded) return loaded.status();
+    document = std::move(loaded).value();
+    standalone = true;
   } else {
     document = default_metrics_server_document();
   }
@@ -78,7 +86,8 @@ int run_server_app(int argc, const char* const* argv, const std::vector<const Pl
   }
 
   std::vector<std::string> warnings;
-  auto document = assemble_document(cl, warnings);
+  bool standalone = false;
+  auto document = assemble_document(cl, warnings, standalone);
   if (!document) {
     print_errors(err, "Error: cannot read the config:", split_lines(document.status().message()));
     return 1;
@@ -134,6 +143,10 @@ int run_server_app(int argc, const char* const* argv, const std::vector<const Pl
   LogWriter log_writer(log_options);
   auto log = log_writer.logger_for("main");
   log->info("Starting metrics-server", {{"version", MPF_VERSION}});
+  if (standalone) {
+    log->info("No --config, no --kubeconfig and not in a cluster: standalone mode, serving this machine as a "
+              "one-node cluster (deploy/config/standalone.yaml, built in)");
+  }
   for (const auto& w : warnings) log->warn(w);
   if (!cl.ignored_flags.empty()) {
     std::string names;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages this project builds and tests with. Idempotent: packages already
 # installed are skipped, and apt-get runs only when something is missing.
-#   deploy/scripts/install-deps.sh [build|test]   (default: build)
+#   deploy/scripts/install-deps.sh [build|run|test]   (default: build)
+# run: build's, plus a kubectl (Debian's kubernetes-client) and curl when none is on PATH, for the
+# commands the run script prints.
 set -euo pipefail
 
 build_packages=(
@@ -18,6 +20,10 @@ test_packages=(
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then
   wanted+=("${test_packages[@]}")
+fi
+if [[ "${1:-build}" == "run" ]]; then
+  command -v kubectl >/dev/null || wanted+=(kubernetes-client)
+  command -v curl >/dev/null || wanted+=(curl)
 fi
 
 missing=()

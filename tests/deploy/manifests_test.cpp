@@ -98,8 +98,11 @@ struct CommandResult {
 };
 
 // Runs the built binary with `args` (no shell metacharacters in them), stdout and stderr together.
+// Runs the binary as the Deployment's pod would: in a cluster (the service environment a pod gets), so
+// the flag mode keeps metrics-server's pipeline rather than falling back to standalone mode.
 CommandResult run_binary(const std::vector<std::string>& args) {
-  std::string command = std::string("'") + MPF_METRICS_SERVER_BINARY + "'";
+  std::string command = std::string("KUBERNETES_SERVICE_HOST=10.96.0.1 KUBERNETES_SERVICE_PORT=443 '") +
+                        MPF_METRICS_SERVER_BINARY + "'";
   for (const auto& arg : args) command += " '" + arg + "'";
   command += " 2>&1 </dev/null";
   CommandResult result;

@@ -57,6 +57,14 @@ struct MetricsApiConfig {
   std::chrono::nanoseconds authorization_webhook_cache_authorized_ttl{std::chrono::seconds(10)};
   std::chrono::nanoseconds authorization_webhook_cache_unauthorized_ttl{std::chrono::seconds(10)};
 
+  /// Standalone mode: no kube-apiserver; this machine is a one-node cluster whose nodes and pods come
+  /// from the snapshot, the core endpoints `kubectl top` reads (/api/v1 nodes, pods, namespaces) are
+  /// served too, delegated authentication is off, and a kubeconfig is written to <state_dir>/kubeconfig.
+  bool standalone = false;  // Default: false
+  /// Standalone mode's state: the kubeconfig, and certificates/ when cert_dir keeps its default.
+  /// Empty: $MPF_STATE_DIR, else $XDG_STATE_HOME/mpf, else $HOME/.local/state/mpf.
+  std::string state_dir;
+
   // ---- accepted for metrics-server compatibility, no effect ----
   std::vector<std::string> cors_allowed_origins;
   std::vector<std::string> strict_transport_security_directives;

@@ -1,12 +1,21 @@
 // Entry point of the `metrics_api` sink: options, factory, registration.
+#include <cstdlib>
+
+#include "metrics_api/core_api.h"
 #include "metrics_api/metrics_api_config.h"
 #include "metrics_api/metrics_api_sink.h"
+#include "metrics_api/standalone_kubeconfig.h"
+#include "metrics_api/standalone_token.h"
 #include "mpf/sdk/plugin.h"
 
 namespace mpf::api::metrics {
 namespace {
 
 constexpr const char* kNoEffect = "Accepted for metrics-server compatibility; no effect.";
+
+bool is_loopback_address(const std::string& address) {
+  return address.starts_with("127.") || address == "::1" || address == "[::1]" || address == "localhost";
+}
 
 }  // namespace
 
@@ -70,6 +79,13 @@ const OptionSet<MetricsApiConfig>& metrics_api_options() {
                "--authorization-webhook-cache-authorized-ttl: how long 'allowed' answers are kept")
           .add("authorization_webhook_cache_unauthorized_ttl", &C::authorization_webhook_cache_unauthorized_ttl,
                "--authorization-webhook-cache-unauthorized-ttl: how long 'not allowed' answers are kept")
+          .add("standalone", &C::standalone,
+               "Serve this machine as a one-node cluster without a kube-apiserver: nodes and pods from the "
+               "sources, the core /api/v1 nodes, pods and namespaces kubectl top reads, no delegated auth, and a "
+               "kubeconfig written to <state_dir>/kubeconfig")
+          .add("state_dir", &C::state_dir,
+               "Standalone mode's state (kubeconfig; certificates/ unless cert_dir is set); empty: $MPF_STATE_DIR, "
+               "else $XDG_STATE_HOME/mpf, else $HOME/.local/state/mpf")
           .add("cors_allowed_origins", &C::cors_allowed_origins, kNoEffect)
           .add("strict_transport_security_directives", &C::strict_transport_security_directives, kNoEffect)
           .add("disable_http2_serving", &C::disable_http2_serving, "HTTP/2 is never served; accepted for compatibility")
@@ -125,6 +141,37 @@ Result<ServingOptions> serving_options_for(const MetricsApiConfig& config) {
   return serving;
 }
 
+// Standalone mode: the cluster is this machine (StandaloneClusterView), no API server is asked anything,
+// and the certificate and kubeconfig live in the state directory.
+Result<SinkPtr> create_standalone_sink(MetricsApiConfig config, ApiHandler handler, PluginContext& context) {
+  StandaloneMode mode;
+  mode.state_dir = config.state_dir.empty() ? default_state_dir([](const char* name) -> std::optional<std::string> {
+    const char* value = std::getenv(name);
+    return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+  })
+                                            : config.state_dir;
+  if (config.tls_cert_file.empty() && config.cert_dir == MetricsApiConfig{}.cert_dir) {
+    config.cert_dir = mode.state_dir + "/certificates";
+  }
+  config.delegated_auth = false;
+  auto serving = serving_options_for(config);
+  if (!serving) return serving.status();
+  if (!is_loopback_address(config.bind_address)) {
+    context.logger().warn("standalone mode is meant for this machine only (one bearer token, no RBAC); bind it "
+                          "to a loopback address", {{"bind_address", config.bind_address}});
+  }
+  auto token = load_or_create_token(mode.state_dir + "/token");
+  if (!token) return Status::invalid_argument("standalone: " + token.status().message());
+  mode.token = std::move(token).value();
+  mode.view = std::make_shared<StandaloneClusterView>();
+  mode.core = std::make_shared<const CoreApi>(read_local_node_facts(),
+                                              local_server_url(config.bind_address, config.secure_port).substr(8));
+  mode.certificate_file = config.tls_cert_file.empty() ? config.cert_dir + "/apiserver.crt" : config.tls_cert_file;
+  std::shared_ptr<ClusterView> view = mode.view;
+  return SinkPtr(std::make_unique<MetricsApiSink>(std::move(serving).value(), std::move(handler), std::move(view),
+                                                  context, std::move(mode)));
+}
+
 Result<SinkPtr> create_metrics_api_sink(const MetricsApiConfig& config, PluginContext& context) {
   if (config.preferred_version != "v1beta1" && config.preferred_version != "v1") {
     return Status::invalid_argument("preferred_version: must be \"v1beta1\" or \"v1\", got \"" +
@@ -138,6 +185,9 @@ Result<SinkPtr> create_metrics_api_sink(const MetricsApiConfig& config, PluginCo
   }
   auto node_selector = LabelSelector::parse(config.node_selector);
   if (!node_selector) return Status::invalid_argument("node_selector: " + node_selector.status().message());
+  auto freshness = std::make_shared<const MetricFreshness>(context.self_metrics());
+  ApiHandler handler(std::move(node_selector).value(), config.preferred_version, config.show_swap, freshness);
+  if (config.standalone) return create_standalone_sink(config, std::move(handler), context);
   auto view = context.cluster_view({config.kubeconfig, /*pods=*/true});
   if (!view) return view.status();
   auto serving = serving_options_for(config);
@@ -145,10 +195,8 @@ Result<SinkPtr> create_metrics_api_sink(const MetricsApiConfig& config, PluginCo
   if (!config.delegated_auth) {
     context.logger().warn("delegated_auth is false: every request is served without authentication or authorization");
   }
-  auto freshness = std::make_shared<const MetricFreshness>(context.self_metrics());
-  return SinkPtr(std::make_unique<MetricsApiSink>(
-      std::move(serving).value(), ApiHandler(std::move(node_selector).value(), config.preferred_version, config.show_swap, freshness),
-      std::move(view).value(), context));
+  return SinkPtr(std::make_unique<MetricsApiSink>(std::move(serving).value(), std::move(handler),
+                                                  std::move(view).value(), context));
 }
 
 }  // namespace mpf::api::metrics
