@@ -106,7 +106,8 @@ ApiHandler::ApiHandler(LabelSelector node_selector, std::string preferred_versio
       preferred_version_(std::move(preferred_version)),
       show_swap_(show_swap),
       lists_(std::make_shared<WholeListBodies>(node_selector_, show_swap)),
-      freshness_(std::move(freshness)) {}
+      freshness_(std::move(freshness)),
+      label_index_(std::make_shared<PodLabelIndexCache>()) {}
 
 void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std::int64_t now_ns,
                         ServerResponse& response) const {
@@ -232,7 +233,10 @@ void ApiHandler::handle(const ServerRequest& request, const ApiState& state, std
     }
     case Route::kPodList: {
       PodItems items;
-      collect_pod_items(s, cluster, route.namespace_name, &query, show_swap_, items);
+      // An HPA's query (namespace + equality selector) reads its pods through the label index.
+      std::shared_ptr<const PodLabelIndex> index;
+      if (!route.namespace_name.empty() && !query.labels.empty()) index = label_index_->get(state.cluster);
+      collect_pod_items(s, cluster, route.namespace_name, &query, show_swap_, items, index.get());
       observe(items.items);
       if (bad_include_object(items.items.size())) return;
       if (protobuf) return append_pod_metrics_list_pb(response.body, items.items, now_ns, api_version);

@@ -10,6 +10,7 @@
 
 #include "metrics_api/list_bodies.h"
 #include "metrics_api/metric_freshness.h"
+#include "metrics_api/pod_label_index.h"
 #include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/http_server.h"
 #include "mpf/sdk/label_selector.h"
@@ -45,6 +46,8 @@ class ApiHandler {
   // Shared by copies of the handler; internally synchronised.
   std::shared_ptr<WholeListBodies> lists_;
   std::shared_ptr<const MetricFreshness> freshness_;
+  // Shared by copies of the handler; internally synchronised.
+  std::shared_ptr<PodLabelIndexCache> label_index_;
 };
 
 }  // namespace mpf::api::metrics

@@ -42,9 +42,29 @@ void collect_node_items(const Snapshot& s, const ClusterSnapshot& cluster, const
 }
 
 void collect_pod_items(const Snapshot& s, const ClusterSnapshot& cluster, std::string_view namespace_name,
-                       const RequestQuery* query, bool show_swap, PodItems& out) {
+                       const RequestQuery* query, bool show_swap, PodItems& out, const PodLabelIndex* index) {
   out.items.clear();
   out.containers.clear();
+  if (index != nullptr && &index->cluster() == &cluster && query != nullptr && !namespace_name.empty()) {
+    if (auto candidates = index->candidates(namespace_name, query->labels)) {
+      // Candidates are in (namespace, name) order, as the snapshot's pods are. Containers are reserved
+      // before any item points into them.
+      std::vector<std::pair<const PodMetrics*, const ClusterPod*>> found;
+      std::size_t container_count = 0;
+      for (std::uint32_t i : *candidates) {
+        const ClusterPod& meta = *cluster.pods[i];
+        if (!query->labels.matches(meta.labels) || !query->fields_match(meta.name, meta.namespace_name)) continue;
+        const PodMetrics* pod = find_pod_metrics(s, meta.namespace_name, meta.name);
+        if (pod == nullptr) continue;
+        found.emplace_back(pod, &meta);
+        container_count += pod->container_count;
+      }
+      out.containers.reserve(container_count);
+      out.items.reserve(found.size());
+      for (const auto& [pod, meta] : found) out.items.push_back(pod_item(s, *pod, *meta, out.containers, show_swap));
+      return;
+    }
+  }
   // Pods are sorted by namespace, so one namespace is one range: a namespaced request never walks
   // the rest of the cluster.
   auto first = s.pods.begin();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "metrics_api/metrics_objects.h"
+#include "metrics_api/pod_label_index.h"
 #include "metrics_api/request_query.h"
 #include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/label_selector.h"
@@ -41,9 +42,11 @@ void collect_node_items(const Snapshot& s, const ClusterSnapshot& cluster, const
                         const RequestQuery* query, bool show_swap, NodeItems& out);
 
 /// Pods with metrics that the cluster view lists as Running, in `namespace_name` ("" for all),
-/// passing `query`'s selectors (none when `query` is null).
+/// passing `query`'s selectors (none when `query` is null). With `index` (of `cluster`), a namespaced
+/// query with an equality requirement reads only that requirement's pods; the items are the same.
 void collect_pod_items(const Snapshot& s, const ClusterSnapshot& cluster, std::string_view namespace_name,
-                       const RequestQuery* query, bool show_swap, PodItems& out);
+                       const RequestQuery* query, bool show_swap, PodItems& out,
+                       const PodLabelIndex* index = nullptr);
 
 const NodeMetrics* find_node_metrics(const Snapshot& s, std::string_view name);
 const PodMetrics* find_pod_metrics(const Snapshot& s, std::string_view namespace_name, std::string_view name);

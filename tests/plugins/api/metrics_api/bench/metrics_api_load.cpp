@@ -5,7 +5,7 @@
 //       Serves a synthetic cluster (namespaces of 50 pods, labels app=a0..a9) through the real
 //       metrics_api plugin and the host's HTTPS server until killed.
 //   metrics_api_load load --port P --target PATH [--connections C] [--seconds S] [--rate R] [--gzip]
-//                         [--accept TYPE] [--label TEXT]
+//                         [--accept TYPE] [--label TEXT] [--token BEARER]
 //       Sends GET PATH over C keep-alive TLS connections for S seconds, closed-loop (as fast as
 //       answers come) or open-loop at R requests/s in total, and prints requests/s and latency
 //       percentiles. Open-loop latencies count from each request's scheduled time, so a stall shows
@@ -140,7 +140,8 @@ struct Worker {
   std::uint64_t errors = 0;
 };
 
-void run_worker(int port, const std::string& target, const std::string& accept, bool gzip, Clock::time_point end,
+void run_worker(int port, const std::string& target, const std::string& accept, bool gzip, const std::string& token,
+                Clock::time_point end,
                 double interval_s, Clock::time_point first_at, Worker& out) {
   asio::io_context io;
   asio::ssl::context tls(asio::ssl::context::tls_client);
@@ -154,6 +155,7 @@ void run_worker(int port, const std::string& target, const std::string& accept, 
   request.set(http::field::user_agent, "metrics_api_load");
   request.set(http::field::accept, accept);
   if (gzip) request.set(http::field::accept_encoding, "gzip");
+  if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
   request.keep_alive(true);
   beast::flat_buffer buffer;
   Clock::time_point scheduled = first_at;
@@ -184,6 +186,7 @@ int load(int argc, char** argv) {
   const bool gzip = has_flag(argc, argv, "gzip");
   const std::string accept = flag(argc, argv, "accept", "application/json");
   const std::string label = flag(argc, argv, "label", target);
+  const std::string token = flag(argc, argv, "token", "");
 
   std::vector<Worker> workers(static_cast<std::size_t>(connections));
   std::vector<std::thread> threads;
@@ -195,7 +198,7 @@ int load(int argc, char** argv) {
     const auto offset = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval * c / connections));
     threads.emplace_back([&, c, offset] {
       try {
-        run_worker(port, target, accept, gzip, end, interval, begin + offset, workers[static_cast<std::size_t>(c)]);
+        run_worker(port, target, accept, gzip, token, end, interval, begin + offset, workers[static_cast<std::size_t>(c)]);
       } catch (const std::exception& e) {
         std::cerr << "connection " << c << ": " << e.what() << "\n";
         ++workers[static_cast<std::size_t>(c)].errors;
