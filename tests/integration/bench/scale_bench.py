@@ -222,7 +222,7 @@ def percentile(values, p):
 
 def hpa_target(pod_list):
     """What an HPA asks for: one Deployment's pods, by namespace and app label: (namespace, app, pods). The
-    app with the fewest pods (at least two); the simulated catalog has 12 apps, so it still matches about
+    app with the fewest pods (at least two where there are); the simulated catalog has 12 apps, so it still matches about
     a twelfth of the cluster."""
     counts = {}
     for pod in pod_list["items"]:
@@ -230,7 +230,8 @@ def hpa_target(pod_list):
         key = (meta["namespace"], meta.get("labels", {}).get("app"))
         if key[1]:
             counts[key] = counts.get(key, 0) + 1
-    n, (namespace, app) = min((n, key) for key, n in counts.items() if n >= 2)
+    groups = [(n, key) for key, n in counts.items() if n >= 2] or [(n, key) for key, n in counts.items()]
+    n, (namespace, app) = min(groups)
     return namespace, app, n
 
 
@@ -262,6 +263,10 @@ def measure_metrics_server(args, build, work, cluster, nodes, churn):
             server.wait_cycle(first + i + 1, args.resolution + 120)
         cpu = (server.process.cpu_seconds() - cpu_start) / args.cycles
         measured = server.cycles()[first:first + args.cycles]
+        if churn:
+            # The last rename's pods need two samples before they are served: let the queries below
+            # find the names the API server lists.
+            server.wait_cycle(first + args.cycles + 2, 2 * args.resolution + 120)
         durations = [c[1] for c in measured]
         rss, peak = server.process.memory_mib()
         row = {"cpu_per_cycle": cpu, "cycle_p50": percentile(durations, 50), "cycle_p99": percentile(durations, 99),
@@ -329,7 +334,7 @@ def run_scenario(args, build, nodes, name):
     try:
         row = measure_metrics_server(args, build, work, cluster, nodes, churn=(name == "churn"))
         row.update({"scenario": name, "nodes": nodes, "pods": nodes * pods})
-        if args.prometheus and name != "idle":
+        if args.prometheus and name in args.prometheus_scenarios.split(","):
             row["prometheus"] = measure_prometheus(args, work, cluster, nodes)
         log(json.dumps(row))
         return row
@@ -463,6 +468,8 @@ def main():
     parser.add_argument("--cycles", type=int, default=10, help="cycles measured")
     parser.add_argument("--load-seconds", type=int, default=10, help="seconds of each Metrics API load (0: none)")
     parser.add_argument("--no-prometheus", dest="prometheus", action="store_false")
+    parser.add_argument("--prometheus-scenarios", default="steady",
+                        help="scenarios Prometheus is also measured in (comma-separated; it scrapes the same farm)")
     parser.add_argument("--no-idle", dest="idle", action="store_false")
     parser.add_argument("--out", help="also write the markdown table here")
     parser.add_argument("--smoke", action="store_true", help="the CI correctness check")
