@@ -169,18 +169,10 @@ print(next(p["metadata"]["labels"]["app"] for p in json.load(open(sys.argv[1]))[
   "$MPF_TMP/pods.json") || fail "no pod with an app label in namespace default"
 [[ -n "$namespace" && -n "$app" && -n "$default_app" ]] || fail "no namespace or app label to test with"
 
-kubectls=("$(command -v kubectl)")
-dir=$(dirname "$(readlink -f "$(command -v kubectl)")")
-for minor in 27 28 29 30 31 32 33; do
-  [[ -x "$dir/kubectl.1.$minor" ]] && kubectls+=("$dir/kubectl.1.$minor")
-done
-# Debian bookworm's kubectl 1.20 (package kubernetes-client), the oldest client still shipped by a
-# distribution; cached under the build tree. It needs no special handling: its tables differ from the
-# newer ones only in trailing padding (every cell is followed by three spaces), which the checker's
-# split() ignores; it has -A, -l, --containers and --sort-by, and no --sum/--show-capacity, which are
-# not used here. `version --client -o json` works the same.
-fetch_debian_kubectl "$build/test-cache/kubernetes-client"
-kubectls+=("$debian_kubectl")
+# Debian's kubectl 1.20 needs no special handling: its tables differ from the newer ones only in trailing
+# padding (every cell is followed by three spaces), which the checker's split() ignores; it has -A, -l,
+# --containers and --sort-by, and no --sum/--show-capacity, which are not used here.
+find_kubectls "$build"
 
 # run_top <kubectl> <check mode> <check args...> -- <top args...>
 run_top() {

@@ -220,3 +220,17 @@ fetch_debian_kubectl() {
   mv "$work/unpacked" "$cache/unpacked" || [[ -x "$debian_kubectl" ]] || fail "could not move kubectl into $cache"
   rm -rf "$work"
 }
+
+# find_kubectls BUILD_DIR: sets `kubectls` to every kubectl to test with: `kubectl` on PATH, kubectl.1.27 ...
+# kubectl.1.33 beside its real path, and Debian bookworm's kubectl 1.20 (package kubernetes-client, the
+# oldest client a distribution still ships; cached under BUILD_DIR/test-cache by fetch_debian_kubectl).
+find_kubectls() {
+  local dir minor
+  kubectls=("$(command -v kubectl)")
+  dir=$(dirname "$(readlink -f "$(command -v kubectl)")")
+  for minor in 27 28 29 30 31 32 33; do
+    [[ -x "$dir/kubectl.1.$minor" ]] && kubectls+=("$dir/kubectl.1.$minor")
+  done
+  fetch_debian_kubectl "$1/test-cache/kubernetes-client"
+  kubectls+=("$debian_kubectl")
+}

@@ -276,13 +276,7 @@ $(cat "$MPF_TMP/pods.txt")"
 fi
 
 # Every kubectl prints the node.
-kubectls=("$(command -v kubectl)")
-dir=$(dirname "$(readlink -f "$(command -v kubectl)")")
-for minor in 27 28 29 30 31 32 33; do
-  [[ -x "$dir/kubectl.1.$minor" ]] && kubectls+=("$dir/kubectl.1.$minor")
-done
-fetch_debian_kubectl "$build/test-cache/kubernetes-client"
-kubectls+=("$debian_kubectl")
+find_kubectls "$build"
 for k in "${kubectls[@]}"; do
   rm -rf "$MPF_TMP/.kube"
   "$k" --kubeconfig "$kubeconfig" top node >"$MPF_TMP/top.txt" 2>"$MPF_TMP/top.err" ||
