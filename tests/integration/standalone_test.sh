@@ -4,7 +4,7 @@
 # the real kubectl reads it through the kubeconfig it wrote. A busy loop pinned to one core must show as
 # about 1000m: `kubectl top node` must agree with /proc/stat over the same period within 15%, and the
 # machine's CPU minus everything else than the loop must be 1000m within 15%. Memory must agree with
-# /proc/meminfo, and allocating 512 MiB must raise it by about that much. When cgroups can be created
+# /proc/meminfo, and allocating 512 MiB must show. When cgroups can be created
 # here (root, writable cgroupfs), the loop and the allocation run in cgroups of their own, and
 # `kubectl top pod` must show them as pods with the loop's CPU and the 512 MiB (15%). Every kubectl
 # found (PATH, kubectl.1.27 ... 1.33 beside it, Debian's 1.20) must print the node.
@@ -227,10 +227,11 @@ python3 "$MPF_TMP/check.py" node-memory "$MPF_TMP/top.txt" >"$MPF_TMP/check.out"
 $(cat "$MPF_TMP/top.txt")"
 pass "kubectl top node memory: $(cat "$MPF_TMP/check.out")"
 
-# 512 MiB of touched anonymous memory must show in the node's working set one scrape later. The root
-# cgroup also holds the page cache, which other processes grow and shrink meanwhile (the kubelet's figure
-# has that noise too), so the node's change is checked within 30%; in its own cgroup the allocating pod's
-# working set must be 512 MiB within 15%.
+# 512 MiB of touched anonymous memory must show one scrape later. In its own cgroup the allocating pod's
+# working set must be 512 MiB within 15%. Without one, the node's working set must grow by it within 30%:
+# a loose check, because the root cgroup also holds the page cache, which other processes grow and shrink
+# meanwhile (a CI build deleting its files moved it by 275 MiB during one such check; the kubelet's
+# figure has the same noise), so with a cgroup of its own only the pod is checked.
 top_node before.txt
 alloc_cgroup=mpf-alloc-$$
 join=""
@@ -255,10 +256,11 @@ if $own_cgroup; then
     fail "kubectl top pod -n host $alloc_cgroup failed: $(cat "$MPF_TMP/top.err")"
 fi
 kill "$alloc_pid" 2>/dev/null || true
-python3 "$MPF_TMP/check.py" memory-delta "$MPF_TMP/before.txt" "$MPF_TMP/after.txt" 512 >"$MPF_TMP/check.out" 2>&1 ||
-  fail "$(cat "$MPF_TMP/check.out")"
-pass "node memory: $(cat "$MPF_TMP/check.out")"
-if $own_cgroup; then
+if ! $own_cgroup; then
+  python3 "$MPF_TMP/check.py" memory-delta "$MPF_TMP/before.txt" "$MPF_TMP/after.txt" 512 >"$MPF_TMP/check.out" 2>&1 ||
+    fail "$(cat "$MPF_TMP/check.out")"
+  pass "node memory: $(cat "$MPF_TMP/check.out")"
+else
   python3 "$MPF_TMP/check.py" pod-memory "$MPF_TMP/alloc.txt" 512 >"$MPF_TMP/check.out" 2>&1 ||
     fail "$(cat "$MPF_TMP/check.out")
 $(cat "$MPF_TMP/alloc.txt")"
