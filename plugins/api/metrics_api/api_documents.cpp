@@ -79,18 +79,20 @@ void write_api_group_list(JsonWriter& w, std::span<const std::string_view> versi
   w.begin_array();
   w.begin_object();
   write_group_fields(w, versions, preferred);
-  if (!server_address.empty()) {
-    w.key("serverAddressByClientCIDRs");
-    w.begin_array();
-    w.begin_object();
-    w.member("clientCIDR", "0.0.0.0/0");
-    w.member("serverAddress", server_address);
-    w.end_object();
-    w.end_array();
-  }
+  if (!server_address.empty()) write_server_address_by_client_cidrs(w, server_address);
   w.end_object();
   w.end_array();
   w.end_object();
+}
+
+void write_server_address_by_client_cidrs(JsonWriter& w, std::string_view server_address) {
+  w.key("serverAddressByClientCIDRs");
+  w.begin_array();
+  w.begin_object();
+  w.member("clientCIDR", "0.0.0.0/0");
+  w.member("serverAddress", server_address);
+  w.end_object();
+  w.end_array();
 }
 
 }  // namespace mpf::api::metrics

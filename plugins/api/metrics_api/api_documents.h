@@ -28,4 +28,8 @@ void write_api_group(JsonWriter& w, std::span<const std::string_view> versions, 
 void write_api_group_list(JsonWriter& w, std::span<const std::string_view> versions, std::string_view preferred,
                           std::string_view server_address = {});
 
+/// The member "serverAddressByClientCIDRs": [{"clientCIDR":"0.0.0.0/0","serverAddress":...}] of /api
+/// and /apis, inside an object being written.
+void write_server_address_by_client_cidrs(JsonWriter& w, std::string_view server_address);
+
 }  // namespace mpf::api::metrics

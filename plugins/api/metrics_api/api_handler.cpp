@@ -9,6 +9,7 @@
 
 #include "metrics_api/aggregated_discovery.h"
 #include "metrics_api/api_documents.h"
+#include "metrics_api/json_response_body.h"
 #include "metrics_api/json_writer.h"
 #include "metrics_api/list_items.h"
 #include "metrics_api/metrics_objects.h"
@@ -57,20 +58,7 @@ Route resolve(std::string_view path) {
   return r;
 }
 
-// The apiserver's body framing: json.Encoder ends a compact body with "\n", MarshalIndent adds nothing.
-class Body {
- public:
-  Body(ServerResponse& response, bool pretty)
-      : response_(response), writer_(response.body, pretty ? JsonStyle::kPretty : JsonStyle::kCompact) {}
-  ~Body() {
-    if (writer_.style() == JsonStyle::kCompact) response_.body += '\n';
-  }
-  JsonWriter& writer() { return writer_; }
-
- private:
-  ServerResponse& response_;
-  JsonWriter writer_;
-};
+using Body = JsonResponseBody;
 
 // An error in the negotiated encoding: protobuf for a client that asked for it, JSON otherwise
 // (Tables included: a Status is not a Table).

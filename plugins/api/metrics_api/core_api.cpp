@@ -4,7 +4,9 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics_api/api_documents.h"
 #include "metrics_api/go_format.h"
+#include "metrics_api/json_response_body.h"
 #include "metrics_api/json_writer.h"
 #include "metrics_api/request_query.h"
 #include "metrics_api/status_document.h"
@@ -66,27 +68,11 @@ StatusError not_found(std::string_view resource, std::string_view name) {
   return e;
 }
 
-class Document {
- public:
-  Document(ServerResponse& response, bool pretty)
-      : response_(response), writer_(response.body, pretty ? JsonStyle::kPretty : JsonStyle::kCompact) {
-    response.content_type = "application/json";
-  }
-  ~Document() {
-    if (writer_.style() == JsonStyle::kCompact) response_.body += '\n';
-  }
-  JsonWriter& w() { return writer_; }
-
- private:
-  ServerResponse& response_;
-  JsonWriter writer_;
-};
-
 void fail(ServerResponse& response, const StatusError& e, bool pretty) {
   response.status = e.code;
   response.body.clear();
-  Document doc(response, pretty);
-  write_status(doc.w(), e);
+  JsonResponseBody doc(response, pretty);
+  write_status(doc.writer(), e);
 }
 
 void time_member(JsonWriter& w, std::string_view key, std::int64_t ns) {
@@ -142,13 +128,7 @@ void write_api_versions(JsonWriter& w, std::string_view server_address) {
   w.begin_array();
   w.string("v1");
   w.end_array();
-  w.key("serverAddressByClientCIDRs");
-  w.begin_array();
-  w.begin_object();
-  w.member("clientCIDR", "0.0.0.0/0");
-  w.member("serverAddress", server_address);
-  w.end_object();
-  w.end_array();
+  write_server_address_by_client_cidrs(w, server_address);
   w.end_object();
 }
 
@@ -328,6 +308,7 @@ CoreApi::CoreApi(LocalNodeFacts facts, std::string server_address)
 
 void CoreApi::handle(const ServerRequest& request, const StandaloneInventory& inventory, std::int64_t now_ns,
                      ServerResponse& response) const {
+  response.content_type = "application/json";  // every answer, errors too, whatever Accept asks
   RequestQuery query;
   const std::optional<StatusError> bad_query = parse_request_query(request, query);
   const bool pretty = query.pretty;
@@ -345,63 +326,63 @@ void CoreApi::handle(const ServerRequest& request, const StandaloneInventory& in
   const std::uint64_t generation = inventory.generation;
   switch (route.kind) {
     case Kind::kVersions: {
-      Document doc(response, pretty);
-      return write_api_versions(doc.w(), server_address_);
+      JsonResponseBody doc(response, pretty);
+      return write_api_versions(doc.writer(), server_address_);
     }
     case Kind::kResources: {
-      Document doc(response, pretty);
-      return write_api_resources(doc.w());
+      JsonResponseBody doc(response, pretty);
+      return write_api_resources(doc.writer());
     }
     case Kind::kNodeList: {
-      Document doc(response, pretty);
-      list_start(doc.w(), "NodeList", generation);
+      JsonResponseBody doc(response, pretty);
+      list_start(doc.writer(), "NodeList", generation);
       for (const std::string& name : inventory.nodes) {
         if (!query.fields_match(name, {}) || !query.labels.matches(local_node_labels(name, facts_))) continue;
-        write_node(doc.w(), name, facts_, generation, now_ns, false);
+        write_node(doc.writer(), name, facts_, generation, now_ns, false);
       }
-      return list_end(doc.w());
+      return list_end(doc.writer());
     }
     case Kind::kNodeGet: {
       for (const std::string& name : inventory.nodes) {
         if (name != route.name) continue;
-        Document doc(response, pretty);
-        return write_node(doc.w(), name, facts_, generation, now_ns, true);
+        JsonResponseBody doc(response, pretty);
+        return write_node(doc.writer(), name, facts_, generation, now_ns, true);
       }
       return fail(response, not_found("nodes", route.name), pretty);
     }
     case Kind::kPodList: {
-      Document doc(response, pretty);
-      list_start(doc.w(), "PodList", generation);
+      JsonResponseBody doc(response, pretty);
+      list_start(doc.writer(), "PodList", generation);
       const Labels no_labels;
       for (const LocalPod& pod : inventory.pods) {
         if (!route.namespace_name.empty() && pod.namespace_name != route.namespace_name) continue;
         if (!query.fields_match(pod.name, pod.namespace_name) || !query.labels.matches(no_labels)) continue;
-        write_pod(doc.w(), pod, facts_, generation, false);
+        write_pod(doc.writer(), pod, facts_, generation, false);
       }
-      return list_end(doc.w());
+      return list_end(doc.writer());
     }
     case Kind::kPodGet: {
       if (const LocalPod* pod = inventory.find_pod(route.namespace_name, route.name)) {
-        Document doc(response, pretty);
-        return write_pod(doc.w(), *pod, facts_, generation, true);
+        JsonResponseBody doc(response, pretty);
+        return write_pod(doc.writer(), *pod, facts_, generation, true);
       }
       return fail(response, not_found("pods", route.name), pretty);
     }
     case Kind::kNamespaceList: {
-      Document doc(response, pretty);
-      list_start(doc.w(), "NamespaceList", generation);
+      JsonResponseBody doc(response, pretty);
+      list_start(doc.writer(), "NamespaceList", generation);
       for (const LocalNamespace& ns : inventory.namespaces) {
         const Labels labels{{"kubernetes.io/metadata.name", ns.name}};
         if (!query.fields_match(ns.name, {}) || !query.labels.matches(labels)) continue;
-        write_namespace(doc.w(), ns, facts_, generation, false);
+        write_namespace(doc.writer(), ns, facts_, generation, false);
       }
-      return list_end(doc.w());
+      return list_end(doc.writer());
     }
     case Kind::kNamespaceGet: {
       for (const LocalNamespace& ns : inventory.namespaces) {
         if (ns.name != route.name) continue;
-        Document doc(response, pretty);
-        return write_namespace(doc.w(), ns, facts_, generation, true);
+        JsonResponseBody doc(response, pretty);
+        return write_namespace(doc.writer(), ns, facts_, generation, true);
       }
       return fail(response, not_found("namespaces", route.name), pretty);
     }

@@ -6,7 +6,7 @@
 #include <random>
 #include <sstream>
 
-#include "metrics_api/json_writer.h"
+#include "metrics_api/json_response_body.h"
 #include "metrics_api/standalone_kubeconfig.h"
 #include "metrics_api/status_document.h"
 
@@ -74,9 +74,8 @@ void answer_unauthorized(ServerResponse& response) {
   response.content_type = "application/json";
   response.headers.clear();
   response.body.clear();
-  JsonWriter w(response.body);
-  write_status(w, 401, "Unauthorized", "Unauthorized", std::nullopt);
-  response.body += '\n';
+  JsonResponseBody body(response, /*pretty=*/false);
+  write_status(body.writer(), 401, "Unauthorized", "Unauthorized", std::nullopt);
 }
 
 }  // namespace mpf::api::metrics
