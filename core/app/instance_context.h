@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/discovery/cluster_views.h"
+#include "core/export/sink_status_board.h"
 #include "core/net/http_engine.h"
 #include "core/serve/serving_service.h"
 #include "mpf/sdk/context.h"
@@ -18,14 +19,16 @@ class InstanceContext : public PluginContext {
  public:
   InstanceContext(std::string name, std::unique_ptr<Logger> logger, SelfMetrics& metrics,
                   std::shared_ptr<HttpEngine> http, std::shared_ptr<ClusterViews> cluster_views,
-                  std::shared_ptr<ServingService> serving, PipelineSettings settings)
+                  std::shared_ptr<ServingService> serving, PipelineSettings settings,
+                  std::shared_ptr<const SinkStatusBoard> sink_board = nullptr)
       : name_(std::move(name)),
         logger_(std::move(logger)),
         metrics_(metrics),
         http_(std::move(http)),
         cluster_views_(std::move(cluster_views)),
         serving_(std::move(serving)),
-        settings_(settings) {}
+        settings_(settings),
+        sink_board_(std::move(sink_board)) {}
 
   std::string_view instance_name() const noexcept override { return name_; }
   Logger& logger() noexcept override { return *logger_; }
@@ -45,6 +48,14 @@ class InstanceContext : public PluginContext {
   Result<std::shared_ptr<ServingHandle>> serve(const ServingOptions& options, std::vector<Route> routes) noexcept override {
     return serving_->serve(options, std::move(routes));
   }
+  std::vector<SinkStatus> sink_statuses() const noexcept override {
+    if (!sink_board_) return {};
+    try {
+      return sink_board_->read();
+    } catch (...) {  // allocation failure: no detail rather than no answer
+      return {};
+    }
+  }
 
  private:
   std::string name_;
@@ -54,6 +65,7 @@ class InstanceContext : public PluginContext {
   std::shared_ptr<ClusterViews> cluster_views_;
   std::shared_ptr<ServingService> serving_;
   PipelineSettings settings_;
+  std::shared_ptr<const SinkStatusBoard> sink_board_;
 };
 
 }  // namespace mpf::core

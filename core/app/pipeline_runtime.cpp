@@ -50,7 +50,7 @@ PipelineRuntime::~PipelineRuntime() {
 InstanceContext& PipelineRuntime::new_context(const PluginEntry& entry) {
   contexts_.push_back(
       std::make_shared<InstanceContext>(entry.name, log_writer_.logger_for(entry.name), metrics_, http_engine_, cluster_views_, serving_,
-                                        PipelineSettings{config_.global.resolution, config_.global.scrape_timeout}));
+                                        PipelineSettings{config_.global.resolution, config_.global.scrape_timeout}, sink_board_));
   return *contexts_.back();
 }
 
@@ -71,11 +71,16 @@ Status PipelineRuntime::start() {
       context.reset();
     });
     SinkRunnerOptions options;
-    options.queue_capacity = static_cast<std::size_t>(g.sink_queue_snapshots);
-    options.consume_timeout = g.resolution;
+    const SinkDeliverySettings& delivery = entry.delivery;
+    options.queue_capacity = static_cast<std::size_t>(
+        delivery.queue.max_snapshots > 0 ? delivery.queue.max_snapshots : g.sink_queue_snapshots);
+    options.queue_max_bytes = static_cast<std::size_t>(delivery.queue_max_bytes);
+    options.consume_timeout = delivery.timeout;
+    options.retry = delivery.retry;
     auto runner = std::make_unique<SinkRunner>(entry.name, std::move(owned), options,
                                                contexts_.back()->logger(), metrics_);
     if (Status st = runner->start(); !st.is_ok()) return fail(entry, st);
+    sink_board_->add(entry.name, runner->worker_state());
     sink_runners_.push_back(std::move(runner));
   }
 

@@ -7,6 +7,7 @@
 
 #include "core/config/pipeline_config.h"
 #include "core/discovery/cluster_views.h"
+#include "core/export/sink_status_board.h"
 #include "core/log/logger.h"
 #include "core/net/http_engine.h"
 #include "core/registry/plugin_registry.h"
@@ -58,6 +59,8 @@ class PipelineRuntime {
   // handler runs while instances are torn down. Shared with the contexts like the engine. Every
   // listener also answers /version and /metrics, rendered from metrics_ (stopped before metrics_ goes).
   std::shared_ptr<ServingService> serving_;
+  // Sink states for PluginContext::sink_statuses(); shared with every context.
+  std::shared_ptr<SinkStatusBoard> sink_board_ = std::make_shared<SinkStatusBoard>();
 
   // Declaration order is teardown order in reverse: contexts outlive the instances that use them. They
   // are shared because a sink worker abandoned at shutdown may still log after the runtime is gone.

@@ -249,8 +249,15 @@ class PipelineParser {
           errors_.push_back(key_path + ": expected a map of options, got " + detail::describe_found(value));
         }
         if (value.is_map()) entry.options = value;
+      } else if (is_sink_delivery_key(key)) {
+        if (kind == PluginKind::kSink) {
+          parse_sink_delivery_key(key, value, key_path, entry.delivery, errors_);
+        } else {
+          errors_.push_back(key_path + ": only sinks have \"" + key + "\"; a " + plugin_kind_name(kind) +
+                            " entry has plugin, name and options");
+        }
       } else {
-        errors_.push_back(unknown_entry_key(key_path, key, specs));
+        errors_.push_back(unknown_entry_key(kind, key_path, key, specs));
       }
     }
     // Without an options map the plugin runs on defaults, which is an error if it has required options.
@@ -260,12 +267,19 @@ class PipelineParser {
     return entry;
   }
 
-  static std::string unknown_entry_key(const std::string& key_path, const std::string& key,
+  static bool is_sink_delivery_key(std::string_view key) {
+    return std::find(std::begin(kSinkDeliveryKeys), std::end(kSinkDeliveryKeys), key) != std::end(kSinkDeliveryKeys);
+  }
+
+  static std::string unknown_entry_key(PluginKind kind, const std::string& key_path, const std::string& key,
                                        const std::vector<OptionSpec>& specs) {
     std::string message = key_path + ": unknown key " + quoted(key);
     bool is_option = std::any_of(specs.begin(), specs.end(), [&](const OptionSpec& s) { return s.name == key; });
     if (is_option) return message + "; plugin options go under \"options:\"";
-    if (auto hint = closest(key, kEntryKeys)) return message + "; did you mean " + quoted(*hint) + "?";
+    std::vector<std::string_view> keys(std::begin(kEntryKeys), std::end(kEntryKeys));
+    if (kind == PluginKind::kSink) keys.insert(keys.end(), std::begin(kSinkDeliveryKeys), std::end(kSinkDeliveryKeys));
+    if (auto hint = closest(key, keys)) return message + "; did you mean " + quoted(*hint) + "?";
+    if (kind == PluginKind::kSink) return message + "; a sink entry has plugin, name, options, timeout, queue and retry_on_failure";
     return message + "; an entry has only plugin, name and options";
   }
 
@@ -369,6 +383,7 @@ ConfigValue effective_document(const PipelineConfig& config, const PluginLookup&
       item.set("plugin", ConfigValue::scalar(entry.plugin));
       item.set("name", ConfigValue::scalar(entry.name));
       item.set("options", effective_options(entry, lookup));
+      if (section.kind == PluginKind::kSink) add_sink_delivery_values(entry.delivery, item);
       list.push_back(std::move(item));
     }
     document.set(std::string(section.key), std::move(list));

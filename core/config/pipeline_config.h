@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/config/global_settings.h"
+#include "core/config/sink_delivery.h"
 #include "mpf/sdk/config_value.h"
 #include "mpf/sdk/plugin.h"
 #include "mpf/sdk/status.h"
@@ -32,6 +33,8 @@ struct PluginEntry {
   ConfigValue options;
   // The entry's YAML path, e.g. "sources[0]", for messages.
   std::string path;
+  // Sinks only: timeout, queue and retry_on_failure (sink_delivery.h).
+  SinkDeliverySettings delivery;
 };
 
 struct PipelineConfig {

@@ -1,117 +1,44 @@
 #include "core/export/sink_runner.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
 #include <exception>
-#include <initializer_list>
-#include <mutex>
+#include <optional>
+#include <random>
 #include <system_error>
 #include <utility>
 
+#include "core/export/exporter_delivery.h"
+#include "core/export/snapshot_size.h"
 #include "mpf/sdk/duration.h"
 
 namespace mpf::core {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = SinkWorkerState::Clock;
 
 // After the drain deadline stop() still waits this long, so that a sink that returns right at its
-// (capped) consume deadline, and its stop(), are joined rather than abandoned.
+// (capped) deadline, and its stop(), are joined rather than abandoned.
 constexpr std::chrono::milliseconds kStopGrace{100};
-
-const char* result_label(const mpf::Status& status) {
-  if (status.is_ok()) return "ok";
-  return status.is_retryable() ? "retryable" : "permanent";
-}
 
 }  // namespace
 
-const char* sink_phase_name(SinkPhase phase) {
-  switch (phase) {
-    case SinkPhase::kStarting: return "starting";
-    case SinkPhase::kOk: return "ok";
-    case SinkPhase::kDegraded: return "degraded";
-    case SinkPhase::kStopped: return "stopped";
-  }
-  return "unknown";
-}
-
-// Everything the worker touches. Shared with the runner through a shared_ptr, so that a worker
-// abandoned by stop() keeps it alive on its own.
-struct SinkRunner::Shared {
-  std::string name;
-  SinkRunnerOptions options;
-  // Used by start(), then only by the worker, which releases it on its way out.
-  std::shared_ptr<mpf::Sink> sink;
-
-  std::shared_ptr<mpf::Counter> consumed_ok;
-  std::shared_ptr<mpf::Counter> consumed_retryable;
-  std::shared_ptr<mpf::Counter> consumed_permanent;
-  std::shared_ptr<mpf::Counter> dropped;
-  std::shared_ptr<mpf::Gauge> queue_length;
-  std::shared_ptr<Histogram> consume_duration;
-
-  mutable std::mutex mu;
-  std::condition_variable work_cv;                // the worker waits for snapshots or stop
-  mutable std::condition_variable exited_cv;      // stop() waits for the worker
-  std::deque<mpf::SnapshotPtr> queue;
-  bool accepting = false;
-  bool stop_called = false;
-  bool stop_requested = false;  // seen by the worker: drain until stop_deadline, then exit
-  bool abandoned = false;       // stop() gave up on the worker and detached it
-  bool worker_started = false;
-  bool exited = false;
-  Clock::time_point stop_deadline;
-  SinkState state;
-
-  // The logger is the host's and may be gone once a worker was abandoned; stop() clears this
-  // pointer under log_mu before detaching, and the worker logs only under log_mu.
-  std::mutex log_mu;
-  mpf::Logger* log = nullptr;
-
-  void log_event(mpf::Severity severity, std::string_view message, std::initializer_list<mpf::LogField> fields) {
-    std::lock_guard lock(log_mu);
-    if (log != nullptr) log->log(severity, 0, message, fields);
-  }
-
-  // Removes and counts what is still queued; the snapshots are released by the caller, outside the lock.
-  std::deque<mpf::SnapshotPtr> take_queue_as_dropped() {
-    std::deque<mpf::SnapshotPtr> left;
-    left.swap(queue);
-    if (!left.empty()) dropped->add(static_cast<double>(left.size()));
-    queue_length->set(0);
-    return left;
-  }
-};
-
 SinkRunner::SinkRunner(std::string name, std::shared_ptr<mpf::Sink> sink, SinkRunnerOptions options,
                        mpf::Logger& log, SelfMetricsRegistry& metrics)
-    : name_(std::move(name)), log_(log), shared_(std::make_shared<Shared>()) {
-  Shared& s = *shared_;
+    : name_(std::move(name)), log_(log), registry_(metrics), shared_(std::make_shared<SinkWorkerState>()) {
+  SinkWorkerState& s = *shared_;
   s.name = name_;
   s.options = options;
   s.options.queue_capacity = std::max<std::size_t>(s.options.queue_capacity, 1);
+  if (s.options.random_seed == 0) s.options.random_seed = std::random_device{}();
   s.sink = std::move(sink);
   s.log = &log;
-  const char* snapshots_help = "Snapshots handed to a sink, by result.";
-  s.consumed_ok = metrics.counter("mpf_sink_snapshots_total", snapshots_help, {{"sink", name_}, {"result", "ok"}});
-  s.consumed_retryable =
-      metrics.counter("mpf_sink_snapshots_total", snapshots_help, {{"sink", name_}, {"result", "retryable"}});
-  s.consumed_permanent =
-      metrics.counter("mpf_sink_snapshots_total", snapshots_help, {{"sink", name_}, {"result", "permanent"}});
-  s.dropped = metrics.counter("mpf_sink_dropped_snapshots_total",
-                              "Snapshots a sink never consumed: queue overflow, shutdown or not running.",
-                              {{"sink", name_}});
-  s.queue_length = metrics.gauge("mpf_sink_queue_length", "Snapshots waiting for a sink.", {{"sink", name_}});
-  s.consume_duration = metrics.histogram("mpf_sink_consume_duration_seconds", "Time a sink spent in consume().",
-                                         exponential_buckets(0.001, 2, 16), {{"sink", name_}});
+  s.metrics = SinkMetrics::make(metrics, name_);
 }
 
 SinkRunner::~SinkRunner() { stop(std::chrono::nanoseconds::zero()); }
 
 mpf::Status SinkRunner::start() {
-  Shared& s = *shared_;
+  SinkWorkerState& s = *shared_;
   {
     std::lock_guard lock(s.mu);
     if (s.stop_called) return mpf::Status::permanent("sink " + name_ + ": start() after stop()");
@@ -122,6 +49,7 @@ mpf::Status SinkRunner::start() {
     status = mpf::Status::permanent("no sink instance");
   } else {
     try {
+      if (s.sink->as_exporter() != nullptr) s.metrics.add_exporter_series(registry_, name_);
       status = s.sink->start();
     } catch (...) {
       status = mpf::Status::permanent("start threw an exception");
@@ -148,97 +76,89 @@ mpf::Status SinkRunner::start() {
 
 bool SinkRunner::offer(mpf::SnapshotPtr snapshot) noexcept {
   if (!snapshot) return false;
-  Shared& s = *shared_;
+  SinkWorkerState& s = *shared_;
   // Released after the lock: freeing a large snapshot must not hold up the worker or other offers.
-  mpf::SnapshotPtr evicted;
+  std::deque<SinkWorkerState::Queued> evicted;
   try {
+    const std::size_t bytes = approximate_snapshot_bytes(*snapshot);
     std::lock_guard lock(s.mu);
     if (!s.accepting) {
-      s.dropped->inc();
+      s.metrics.dropped_snapshots->inc();
       return false;
     }
-    if (s.queue.size() >= s.options.queue_capacity) {
-      evicted = std::move(s.queue.front());
+    while (!s.queue.empty() && (s.queue.size() >= s.options.queue_capacity ||
+                                s.queued_bytes + bytes > s.options.queue_max_bytes)) {
+      s.queued_bytes -= s.queue.front().bytes;
+      evicted.push_back(std::move(s.queue.front()));
       s.queue.pop_front();
-      s.dropped->inc();
+      s.metrics.dropped_snapshots->inc();
     }
-    s.queue.push_back(std::move(snapshot));
-    s.queue_length->set(static_cast<double>(s.queue.size()));
+    s.queue.push_back({std::move(snapshot), bytes});
+    s.queued_bytes += bytes;
+    s.metrics.queue_length->set(static_cast<double>(s.queue.size()));
+    s.metrics.queue_bytes->set(static_cast<double>(s.queued_bytes));
   } catch (...) {
-    s.dropped->inc();
+    s.metrics.dropped_snapshots->inc();
     return false;
   }
-  s.work_cv.notify_one();
+  s.work_cv.notify_all();
   return true;
 }
 
-void SinkRunner::run_worker(std::shared_ptr<Shared> shared) {
-  Shared& s = *shared;
+void SinkRunner::run_worker(std::shared_ptr<SinkWorkerState> shared) {
+  SinkWorkerState& s = *shared;
+  mpf::Exporter* exporter = s.sink->as_exporter();
+  std::optional<ExporterDelivery> delivery;
+  if (exporter != nullptr) delivery.emplace(s, *exporter, s.options.random_seed);
+
   std::unique_lock lock(s.mu);
   for (;;) {
     s.work_cv.wait(lock, [&] { return !s.queue.empty() || s.stop_requested; });
     if (s.abandoned) break;
     if (s.stop_requested && (s.queue.empty() || Clock::now() >= s.stop_deadline)) break;
-    mpf::SnapshotPtr snapshot = std::move(s.queue.front());
+    mpf::SnapshotPtr snapshot = std::move(s.queue.front().snapshot);
+    s.queued_bytes -= s.queue.front().bytes;
     s.queue.pop_front();
-    s.queue_length->set(static_cast<double>(s.queue.size()));
+    s.metrics.queue_length->set(static_cast<double>(s.queue.size()));
+    s.metrics.queue_bytes->set(static_cast<double>(s.queued_bytes));
     Clock::time_point start = Clock::now();
     Clock::time_point deadline = start + s.options.consume_timeout;
     // While draining, nothing may outlast the drain timeout.
     if (s.stop_requested) deadline = std::min(deadline, s.stop_deadline);
     lock.unlock();
 
-    // One delivery attempt. Retries with backoff belong here: repeat consume() while the status is
-    // retryable and time is left, waiting on work_cv so that stop() can cut a backoff short.
     mpf::Status status;
-    try {
-      status = s.sink->consume(snapshot, deadline);
-    } catch (...) {
-      status = mpf::Status::permanent("consume threw an exception");
-    }
-    s.consume_duration->observe(std::chrono::duration<double>(Clock::now() - start).count());
-    std::uint64_t cycle = snapshot->cycle;
-    snapshot.reset();
-
-    lock.lock();
-    bool was_degraded = s.state.phase == SinkPhase::kDegraded;
-    std::string previous_error = s.state.last_error;
-    // An abandoned worker leaves the final state alone.
-    bool report = s.state.phase != SinkPhase::kStopped;
-    if (report && status.is_ok()) {
-      s.state.phase = SinkPhase::kOk;
-    } else if (report) {
-      s.state.phase = SinkPhase::kDegraded;
-      s.state.last_error = status.to_string();
-    }
-    lock.unlock();
-    // Counted after the state changed, so whoever sees the count also sees the state.
-    if (status.is_ok()) {
-      s.consumed_ok->inc();
-    } else if (status.is_retryable()) {
-      s.consumed_retryable->inc();
+    if (delivery) {
+      status = delivery->deliver(*snapshot);  // reports the state per batch itself
     } else {
-      s.consumed_permanent->inc();
+      try {
+        status = s.sink->consume(snapshot, deadline);
+      } catch (...) {
+        status = mpf::Status::permanent("consume threw an exception");
+      }
+      s.report(status, snapshot->cycle);
     }
-    // Logged once per state change, not per snapshot; an abandoned worker stays quiet.
-    if (report && !status.is_ok() && (!was_degraded || previous_error != status.to_string())) {
-      s.log_event(mpf::Severity::kWarning, "Sink failed to consume a snapshot",
-                  {{"sink", s.name}, {"cycle", std::to_string(cycle)}, {"result", result_label(status)},
-                   {"error", status.message()}});
-    } else if (report && status.is_ok() && was_degraded) {
-      s.log_event(mpf::Severity::kInfo, "Sink recovered", {{"sink", s.name}, {"cycle", std::to_string(cycle)}});
+    s.metrics.consume_duration->observe(std::chrono::duration<double>(Clock::now() - start).count());
+    snapshot.reset();
+    if (status.is_ok()) {
+      s.metrics.snapshots_ok->inc();
+    } else if (status.is_retryable()) {
+      s.metrics.snapshots_retryable->inc();
+    } else {
+      s.metrics.snapshots_permanent->inc();
     }
     lock.lock();
   }
-  std::deque<mpf::SnapshotPtr> left = s.take_queue_as_dropped();
+  std::deque<SinkWorkerState::Queued> left = s.take_queue_as_dropped();
   lock.unlock();
   left.clear();
-  // The last consume() has returned: the SDK's condition for stop().
+  // The last plugin call has returned: the SDK's condition for stop().
   try {
     s.sink->stop();
   } catch (...) {
     // noexcept by contract; nothing to clean up if it lied.
   }
+  delivery.reset();
   s.sink.reset();
   lock.lock();
   s.exited = true;
@@ -246,7 +166,7 @@ void SinkRunner::run_worker(std::shared_ptr<Shared> shared) {
 }
 
 bool SinkRunner::stop(std::chrono::nanoseconds drain_timeout) {
-  Shared& s = *shared_;
+  SinkWorkerState& s = *shared_;
   std::unique_lock lock(s.mu);
   if (s.stop_called) return !s.abandoned;
   s.stop_called = true;
@@ -257,7 +177,7 @@ bool SinkRunner::stop(std::chrono::nanoseconds drain_timeout) {
 
   if (!worker_.joinable()) {
     // Never started: Sink::start() was not called or failed, so Sink::stop() is not due either.
-    std::deque<mpf::SnapshotPtr> left = s.take_queue_as_dropped();
+    std::deque<SinkWorkerState::Queued> left = s.take_queue_as_dropped();
     s.state.phase = SinkPhase::kStopped;
     lock.unlock();
     return true;
@@ -273,7 +193,7 @@ bool SinkRunner::stop(std::chrono::nanoseconds drain_timeout) {
 
   // Stuck in plugin code. Count what it will never get, then let it go: from here on it touches only
   // the shared state (see the class comment).
-  std::deque<mpf::SnapshotPtr> left = s.take_queue_as_dropped();
+  std::deque<SinkWorkerState::Queued> left = s.take_queue_as_dropped();
   s.abandoned = true;
   s.state.phase = SinkPhase::kStopped;
   lock.unlock();

@@ -357,7 +357,7 @@ void Exchange::send() {
     for (const auto& header : request_.headers) req.set(header.first, header.second);
     if (post_) {
       req.set(http::field::content_type, post_->content_type);
-      req.body() = post_->body;
+      req.body() = post_->content;
       req.prepare_payload();
     }
   }

@@ -29,11 +29,8 @@ class StreamHandle {
   virtual void cancel() noexcept = 0;
 };
 
-// The body of a POST (core only: the reviews of delegated authentication and authorization).
-struct PostBody {
-  std::string content_type;  // e.g. "application/json"
-  std::string body;
-};
+// The body of a POST: the SDK's type (exporters post too).
+using PostBody = mpf::HttpRequestBody;
 
 // An HttpClient that can also stream and POST. Made by HttpEngine::make_streaming_client(); thread-safe.
 class StreamingHttpClient : public mpf::HttpClient {
@@ -47,9 +44,6 @@ class StreamingHttpClient : public mpf::HttpClient {
   // request with invalid_argument. Never returns null.
   virtual std::shared_ptr<StreamHandle> stream(mpf::HttpRequest request, BodyChunkCallback on_body,
                                                mpf::HttpCallback done) noexcept = 0;
-  // Like get(), with method POST and `body`. A request resent on a fresh connection (see get()) is
-  // sent again whole, so use it for requests that may be repeated (the reviews create nothing).
-  virtual void post(mpf::HttpRequest request, PostBody body, mpf::HttpCallback done) noexcept = 0;
 };
 
 }  // namespace mpf::core

@@ -9,12 +9,13 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libboost-filesystem-dev
-  libpoco-dev rapidjson-dev libyaml-cpp-dev libssl-dev zlib1g-dev
+  libpoco-dev rapidjson-dev libyaml-cpp-dev libssl-dev zlib1g-dev libsnappy-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev openssl curl python3
   libprotobuf-dev protobuf-compiler python3-kubernetes
+  prometheus victoria-metrics influxdb
 )
 
 wanted=("${build_packages[@]}")

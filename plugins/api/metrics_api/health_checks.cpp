@@ -185,7 +185,7 @@ void answer_health(HealthEndpoint endpoint, const ServerRequest& request, const 
     }
     lines += '\n';
   }
-  const std::string failing = state.failing_nodes.empty() ? "" : state.failing_nodes + "\n";
+  const std::string failing = (state.failing_nodes.empty() ? "" : state.failing_nodes + "\n") + state.sinks;
   // Always verbose on failure (http.Error adds the final newline).
   if (failed) return text(response, 500, lines + std::string(name) + " check failed\n" + failing);
   if (!verbose) return text(response, 200, "ok");
@@ -207,6 +207,24 @@ std::string summarize_failing_targets(std::span<const ScrapeResult> scrapes) {
     out += first ? " " : ", ";
     out += std::to_string(count) + " " + std::string(reason);
     first = false;
+  }
+  return out;
+}
+
+std::string summarize_sinks(std::span<const SinkStatus> sinks) {
+  std::string out;
+  for (const SinkStatus& sink : sinks) {
+    out += "sink " + sink.name + ": " + sink.phase;
+    if (sink.phase == "degraded" && !sink.last_error.empty()) {
+      // One line per sink, whatever the receiver answered.
+      std::string error = sink.last_error;
+      for (char& c : error) {
+        if (c == '\n' || c == '\r') c = ' ';
+      }
+      out += ": " + error;
+    }
+    if (sink.queue_length > 0) out += " (" + std::to_string(sink.queue_length) + " queued)";
+    out += '\n';
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "mpf/sdk/context.h"
 #include "mpf/sdk/http_server.h"
 #include "mpf/sdk/snapshot.h"
 
@@ -29,7 +30,15 @@ struct HealthState {
   /// The last cycle's failed scrapes by reason, e.g. "2 of 5 nodes failing: 1 timeout, 1 unauthorized"
   /// (empty when none failed). Verbose bodies end with it, so a probe's output says why data is missing.
   std::string failing_nodes;
+  /// One line per sink of the pipeline ("sink prom: degraded: retryable: ... (3 queued)"), from
+  /// summarize_sinks(). Verbose bodies end with it: a dead exporter is visible here but never makes the
+  /// Metrics API unready.
+  std::string sinks;
 };
+
+/// The sinks line block for HealthState::sinks: "sink <name>: <phase>", plus the last error while
+/// degraded and the queue length when snapshots are waiting; empty without sinks.
+std::string summarize_sinks(std::span<const SinkStatus> sinks);
 
 /// The failing_nodes line for a snapshot's scrapes: counts per failure reason, reasons by name.
 std::string summarize_failing_targets(std::span<const ScrapeResult> scrapes);

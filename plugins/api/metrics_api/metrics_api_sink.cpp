@@ -106,6 +106,7 @@ HealthState MetricsApiSink::health_state() {
     state.failing_nodes = summarize_failing_targets(latest->scrapes);
   }
   state.shutting_down = stopped_.load();
+  state.sinks = summarize_sinks(context_.sink_statuses());
   const int now_ready = state.storage_ready ? 1 : 0;
   if (storage_ready_.exchange(now_ready) != now_ready && !state.storage_ready) {
     context_.logger().info("Failed probe", {{"probe", "metric-storage-ready"}, {"err", "no metrics to serve"}});

@@ -412,7 +412,18 @@ TEST(PipelineConfig, EffectiveDocumentFillsEveryDefault) {
             "    options:\n"
             "      url: \"http://x\"\n"
             "      flush: 1s\n"
-            "      ratio: 0.5\n");
+            "      ratio: 0.5\n"
+            "    timeout: 5s\n"
+            "    queue:\n"
+            "      max_snapshots: 0\n"
+            "      max_bytes: 256Mi\n"
+            "    retry_on_failure:\n"
+            "      enabled: true\n"
+            "      initial_interval: 5s\n"
+            "      multiplier: 1.5\n"
+            "      randomization_factor: 0.5\n"
+            "      max_interval: 30s\n"
+            "      max_elapsed_time: 5m0s\n");
 }
 
 TEST(PipelineConfig, EffectiveDocumentKeepsAnExplicitAnyOption) {
@@ -451,6 +462,111 @@ TEST(PipelineConfig, EffectiveDocumentOfDefaultsHasEveryTopLevelKey) {
   for (const auto& [key, value] : document.entries()) keys.push_back(key);
   EXPECT_THAT(keys, ElementsAre("global", "sources", "processors", "sinks"));
   EXPECT_EQ(*document.find("sinks"), ConfigValue::list());
+}
+
+}  // namespace
+}  // namespace mpf::core
+
+// ---- sink delivery keys (timeout, queue, retry_on_failure) ----
+
+namespace mpf::core {
+namespace {
+
+TEST(SinkDelivery, DefaultsFollowTheCollectorsExporterHelper) {
+  Result<PipelineConfig> config = parse("sinks: [{plugin: remote_write, options: {url: http://x}}]");
+  ASSERT_TRUE(config.is_ok()) << config.status().message();
+  const SinkDeliverySettings& d = config->sinks[0].delivery;
+  EXPECT_EQ(d.timeout, 5s);
+  EXPECT_EQ(d.queue.max_snapshots, 0);
+  EXPECT_EQ(d.queue_max_bytes, 256u << 20);
+  EXPECT_TRUE(d.retry.enabled);
+  EXPECT_EQ(d.retry.initial_interval, 5s);
+  EXPECT_EQ(d.retry.multiplier, 1.5);
+  EXPECT_EQ(d.retry.randomization_factor, 0.5);
+  EXPECT_EQ(d.retry.max_interval, 30s);
+  EXPECT_EQ(d.retry.max_elapsed_time, 300s);
+}
+
+TEST(SinkDelivery, ReadsEveryKey) {
+  Result<PipelineConfig> config = parse(R"(
+sinks:
+  - plugin: remote_write
+    options: {url: http://x}
+    timeout: 750ms
+    queue: {max_snapshots: 4, max_bytes: 3Mi}
+    retry_on_failure: {enabled: false, initial_interval: 2s, multiplier: 2, randomization_factor: 0,
+                       max_interval: 8s, max_elapsed_time: 0s}
+)");
+  ASSERT_TRUE(config.is_ok()) << config.status().message();
+  const SinkDeliverySettings& d = config->sinks[0].delivery;
+  EXPECT_EQ(d.timeout, 750ms);
+  EXPECT_EQ(d.queue.max_snapshots, 4);
+  EXPECT_EQ(d.queue_max_bytes, 3u << 20);
+  EXPECT_FALSE(d.retry.enabled);
+  EXPECT_EQ(d.retry.initial_interval, 2s);
+  EXPECT_EQ(d.retry.multiplier, 2.0);
+  EXPECT_EQ(d.retry.randomization_factor, 0.0);
+  EXPECT_EQ(d.retry.max_interval, 8s);
+  EXPECT_EQ(d.retry.max_elapsed_time, 0s);
+}
+
+TEST(SinkDelivery, EveryBadValueIsReportedWithItsPath) {
+  EXPECT_THAT(errors_of(R"(
+sinks:
+  - plugin: remote_write
+    options: {url: http://x}
+    timeout: soon
+    queue: {max_snapshots: -1, max_bytes: 12 parsecs}
+    retry_on_failure: {multiplier: 0.5, randomization_factor: 1, initial_interval: 10s, max_interval: 1s, jitter: 1}
+)"),
+              ElementsAre(HasSubstr("sinks[0].timeout: expected a duration"),
+                          HasSubstr("sinks[0].queue.max_bytes: expected a positive size like"),
+                          HasSubstr("sinks[0].retry_on_failure.jitter: unknown option")));
+  EXPECT_THAT(errors_of("sinks: [{plugin: remote_write, options: {url: x}, queue: {max_snapshots: 1001}}]"),
+              ElementsAre("sinks[0].queue.max_snapshots: 1001 is out of range [0, 1000]"));
+  EXPECT_THAT(errors_of("sinks: [{plugin: remote_write, options: {url: x}, retry_on_failure: {multiplier: 0.5, "
+                        "randomization_factor: 1, initial_interval: 10s, max_interval: 1s}}]"),
+              ElementsAre("sinks[0].retry_on_failure.max_interval: must be at least initial_interval",
+                          "sinks[0].retry_on_failure.multiplier: must be at least 1",
+                          "sinks[0].retry_on_failure.randomization_factor: must be in [0, 1)"));
+  EXPECT_THAT(errors_of("sinks: [{plugin: remote_write, options: {url: x}, timeout: 0s}]"),
+              ElementsAre("sinks[0].timeout: must be positive"));
+}
+
+TEST(SinkDelivery, OnlySinksHaveTheKeys) {
+  EXPECT_THAT(errors_of("processors: [{plugin: node_aggregator, queue: {max_snapshots: 1}}]"),
+              ElementsAre("processors[0].queue: only sinks have \"queue\"; a processor entry has plugin, name and "
+                          "options"));
+}
+
+TEST(SinkDelivery, MisspelledKeyGetsAHint) {
+  EXPECT_THAT(errors_of("sinks: [{plugin: remote_write, options: {url: x}, retry_on_failur: {}}]"),
+              ElementsAre("sinks[0].retry_on_failur: unknown key \"retry_on_failur\"; did you mean "
+                          "\"retry_on_failure\"?"));
+}
+
+TEST(SinkDelivery, ByteSizes) {
+  EXPECT_EQ(parse_byte_size("1"), 1u);
+  EXPECT_EQ(parse_byte_size("2Ki"), 2048u);
+  EXPECT_EQ(parse_byte_size("5M"), 5000000u);
+  EXPECT_EQ(parse_byte_size("1Gi"), 1u << 30);
+  EXPECT_EQ(parse_byte_size("0"), std::nullopt);
+  EXPECT_EQ(parse_byte_size("Mi"), std::nullopt);
+  EXPECT_EQ(parse_byte_size("1 Mi"), std::nullopt);
+  EXPECT_EQ(parse_byte_size("-1"), std::nullopt);
+  EXPECT_EQ(parse_byte_size("18446744073709551615Ki"), std::nullopt);
+}
+
+TEST(SinkDelivery, EffectiveDocumentShowsTheDeliveryOfEverySink) {
+  Result<PipelineConfig> config =
+      parse("sinks: [{plugin: remote_write, options: {url: x}, retry_on_failure: {initial_interval: 2s}}]");
+  ASSERT_TRUE(config.is_ok()) << config.status().message();
+  ConfigValue document = effective_document(*config, lookup());
+  const ConfigValue& sink = document.find("sinks")->items()[0];
+  EXPECT_EQ(sink.find("timeout")->text(), "5s");
+  EXPECT_EQ(sink.find("queue")->find("max_bytes")->text(), "256Mi");
+  EXPECT_EQ(sink.find("retry_on_failure")->find("initial_interval")->text(), "2s");
+  EXPECT_EQ(sink.find("retry_on_failure")->find("multiplier")->text(), "1.5");
 }
 
 }  // namespace

@@ -214,7 +214,7 @@ TEST_F(SinkRunnerTest, CountsResultsAndTracksState) {
   EXPECT_EQ(snapshots("retryable"), 2);
   EXPECT_EQ(snapshots("permanent"), 1);
   // Once per change: the repeated 503 is not logged again.
-  EXPECT_EQ(log_.count("Sink failed to consume a snapshot"), 2u);
+  EXPECT_EQ(log_.count("Sink failed to deliver"), 2u);
   EXPECT_EQ(log_.count("Sink recovered"), 1u);
   EXPECT_STREQ(sink_phase_name(runner->state().phase), "stopped");
 }

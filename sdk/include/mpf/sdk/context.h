@@ -6,8 +6,11 @@
 /// include core headers.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "mpf/sdk/cluster_view.h"
 #include "mpf/sdk/http_client.h"
@@ -24,6 +27,18 @@ struct PipelineSettings {
   std::chrono::nanoseconds resolution{std::chrono::seconds(60)};
   /// The per-target scrape deadline (--kubelet-request-timeout).
   std::chrono::nanoseconds scrape_timeout{std::chrono::seconds(10)};
+};
+
+/// How one sink of the pipeline is doing, as the host's sink runtime sees it (for readiness detail).
+struct SinkStatus {
+  /// The sink's instance name.
+  std::string name;
+  /// "starting", "ok", "degraded" or "stopped".
+  std::string phase;
+  /// The last failure ("<code>: <message>"), kept after a recovery; empty if none.
+  std::string last_error;
+  /// Snapshots waiting for the sink.
+  std::size_t queue_length = 0;
 };
 
 /// Owned by the host; outlives every plugin instance created with it. Thread-safe.
@@ -73,6 +88,10 @@ class PluginContext {
     (void)routes;
     return Status::invalid_argument("this host does not serve HTTP");
   }
+
+  /// Every sink of the pipeline, in config order, as of now (the Metrics API lists them in
+  /// /readyz?verbose). Empty before the sinks are started and on hosts without a sink runtime.
+  virtual std::vector<SinkStatus> sink_statuses() const noexcept { return {}; }
 };
 
 }  // namespace mpf

@@ -65,6 +65,15 @@ struct HttpRequest {
   std::chrono::steady_clock::time_point deadline;
 };
 
+/// The body of a POST (exporters writing to storage; the host's own authentication reviews).
+struct HttpRequestBody {
+  /// Sent as Content-Type, e.g. "application/x-protobuf".
+  std::string content_type;
+  /// Sent as is with a Content-Length; compress it first if the protocol wants (and set the
+  /// Content-Encoding header in HttpRequest::headers).
+  std::string content;
+};
+
 /// What came back. `body` and `content_type` point into the engine's buffers and are valid only during
 /// the callback: parse there (or copy).
 struct HttpResponse {
@@ -100,6 +109,11 @@ class HttpClient {
   /// address dialled), like Go's client. Sent headers: Host, User-Agent, Authorization (when the
   /// client has a token), then request.headers, which replace defaults of the same name.
   virtual void get(HttpRequest request, HttpCallback done) noexcept = 0;
+
+  /// Like get(), with method POST and `body`. A request resent on a fresh connection (see get()) is sent
+  /// again whole, so the receiver must tolerate a repeat (remote write, line protocol and the reviews
+  /// all do). The response body is collected and capped like get()'s, so error text can be reported.
+  virtual void post(HttpRequest request, HttpRequestBody body, HttpCallback done) noexcept = 0;
 };
 
 /// Classifies an HTTP status the way sources report it: 200 is success; 401, 403 and others are

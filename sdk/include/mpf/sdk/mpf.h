@@ -7,6 +7,7 @@
 #include "mpf/sdk/context.h"
 #include "mpf/sdk/duration.h"
 #include "mpf/sdk/http_client.h"
+#include "mpf/sdk/http_endpoint.h"
 #include "mpf/sdk/logger.h"
 #include "mpf/sdk/names.h"
 #include "mpf/sdk/options.h"

@@ -16,7 +16,7 @@
 /// The SDK ABI version. An out-of-tree build may define it on the command line only to prove that the
 /// host refuses a mismatch (the SDK example's test does this); real plugins never override it.
 #ifndef MPF_SDK_ABI_VERSION
-#define MPF_SDK_ABI_VERSION 2
+#define MPF_SDK_ABI_VERSION 3
 #endif
 
 /// Human-readable SDK release; informational only, compatibility is decided by the ABI version.

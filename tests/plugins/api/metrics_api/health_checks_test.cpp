@@ -185,5 +185,23 @@ TEST(HealthChecksTest, VerboseBodiesEndWithTheFailingNodesByReason) {
   EXPECT_EQ(summarize_failing_targets(std::vector<ScrapeResult>(3)), "");
 }
 
+TEST(HealthChecksTest, VerboseBodiesListEverySinkButADegradedSinkNeverFailsReadiness) {
+  std::vector<SinkStatus> sinks(3);
+  sinks[0] = {"metrics_api", "ok", "", 0};
+  sinks[1] = {"prom", "degraded", "retryable: remote write: HTTP 503: overloaded\nretry later", 2};
+  sinks[2] = {"influx", "ok", "retryable: old error, recovered since", 0};
+  HealthState state = healthy();
+  state.sinks = summarize_sinks(sinks);
+  EXPECT_EQ(state.sinks,
+            "sink metrics_api: ok\n"
+            "sink prom: degraded: retryable: remote write: HTTP 503: overloaded retry later (2 queued)\n"
+            "sink influx: ok\n");
+  const ServerResponse verbose = answer(HealthEndpoint::kReadyz, "/readyz", "verbose", state);
+  EXPECT_EQ(verbose.status, 200);
+  EXPECT_TRUE(verbose.body.ends_with("readyz check passed\n" + state.sinks)) << verbose.body;
+  EXPECT_EQ(answer(HealthEndpoint::kReadyz, "/readyz", {}, state).body, "ok");
+  EXPECT_EQ(summarize_sinks({}), "");
+}
+
 }  // namespace
 }  // namespace mpf::api::metrics

@@ -32,6 +32,9 @@ class FakeHttpClient : public HttpClient {
   void get(HttpRequest request, HttpCallback done) noexcept override {
     pending_.push_back({std::move(request), std::move(done)});
   }
+  void post(HttpRequest, HttpRequestBody, HttpCallback done) noexcept override {
+    done(Status::permanent("not used by sources"), FailureReason::kInternal, HttpResponse{});
+  }
   // Answers the oldest pending request for `host`.
   void answer(const std::string& host, int status, std::string body) {
     auto it = std::find_if(pending_.begin(), pending_.end(), [&](const Pending& p) { return p.request.host == host; });
