@@ -188,6 +188,7 @@ bool SinkRunner::stop(std::chrono::nanoseconds drain_timeout) {
     s.state.phase = SinkPhase::kStopped;
     lock.unlock();
     worker_.join();
+    log_totals();
     return true;
   }
 
@@ -205,7 +206,31 @@ bool SinkRunner::stop(std::chrono::nanoseconds drain_timeout) {
   log_.warn("Sink did not stop within the drain timeout; abandoning its worker thread",
             {{"sink", name_}, {"drain_timeout", mpf::format_duration(drain_timeout)}});
   worker_.detach();
+  log_totals();
   return false;
+}
+
+void SinkRunner::log_totals() {
+  // The last counts of a run, which a scrape of /metrics can no longer see once the server stopped.
+  const SinkMetrics& m = shared_->metrics;
+  auto count = [](const std::shared_ptr<mpf::Counter>& c) {
+    return std::to_string(c ? static_cast<std::uint64_t>(c->value()) : 0);
+  };
+  if (!m.sent_batches) {
+    log_.info("Sink stopped", {{"sink", name_},
+                               {"snapshots_ok", count(m.snapshots_ok)},
+                               {"dropped_snapshots", count(m.dropped_snapshots)}});
+    return;
+  }
+  double failed_samples = 0;
+  for (const auto& c : m.failed_samples) failed_samples += c->value();
+  log_.info("Sink stopped",
+            {{"sink", name_},
+             {"sent_samples", count(m.sent_samples)},
+             {"failed_samples", std::to_string(static_cast<std::uint64_t>(failed_samples))},
+             {"shutdown_samples", count(m.failed_samples[static_cast<std::size_t>(BatchFailure::kShutdown)])},
+             {"retried_batches", count(m.retried_batches)},
+             {"dropped_snapshots", count(m.dropped_snapshots)}});
 }
 
 SinkState SinkRunner::state() const {

@@ -66,6 +66,8 @@ class SinkRunner {
 
  private:
   static void run_worker(std::shared_ptr<SinkWorkerState> shared);
+  // Logs the run's totals once, at stop.
+  void log_totals();
 
   std::string name_;
   mpf::Logger& log_;

@@ -22,7 +22,9 @@ std::string lowercase_first(std::string text) {
   return text;
 }
 
-std::string prefix(const FailureContext& context) { return "Get \"" + std::string(context.url) + "\": "; }
+std::string prefix(const FailureContext& context) {
+  return std::string(context.op) + " \"" + std::string(context.url) + "\": ";
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -155,8 +157,8 @@ TransportFailure timeout_failure(const FailureContext& context) {
               FailureReason::kTimeout);
 }
 
-TransportFailure shutdown_failure(std::string_view url) {
-  return make(Status::retryable("Get \"" + std::string(url) + "\": http engine shutting down"),
+TransportFailure shutdown_failure(std::string_view url, std::string_view op) {
+  return make(Status::retryable(std::string(op) + " \"" + std::string(url) + "\": http engine shutting down"),
               FailureReason::kInternal);
 }
 

@@ -40,6 +40,8 @@ struct VerifyFailure {
 struct FailureContext {
   // The request URL, quoted at the start of every message the way Go's url.Error does.
   std::string_view url;
+  // Go's url.Error Op: the method as "Get" or "Post".
+  std::string_view op = "Get";
   // The host as requested (IPv6 without brackets) and the address:port dialled ("[::1]:10250").
   std::string_view host;
   std::string_view dialled;
@@ -72,7 +74,7 @@ TransportFailure classify_failure(const boost::system::error_code& error, const 
 TransportFailure timeout_failure(const FailureContext& context);
 
 // The engine stopped before the request completed: retryable, kInternal.
-TransportFailure shutdown_failure(std::string_view url);
+TransportFailure shutdown_failure(std::string_view url, std::string_view op = "Get");
 
 // Go's x509 wording for a verification error against `host` (the address dialled), followed by
 // OpenSSL's own text: "x509: cannot validate certificate for 10.0.0.5 because it doesn't contain any IP

@@ -142,6 +142,7 @@ Exchange::Exchange(std::shared_ptr<ClientState> client, mpf::HttpRequest request
       on_body_(std::move(on_body)),
       post_(std::move(post)),
       url_(make_url(client_->options.tls, request_.host, request_.port, request_.target)),
+      op_(post_ ? "Post" : "Get"),
       key_(join_host_port(request_.host, request_.port)),
       ip_(parse_ip(request_.host)) {}
 
@@ -151,7 +152,7 @@ Exchange::~Exchange() {
   if (!finished() && done_) {
     claimed_.store(true);
     try {
-      done_(shutdown_failure(url_).status, FailureReason::kInternal, mpf::HttpResponse{});
+      done_(shutdown_failure(url_, op_).status, FailureReason::kInternal, mpf::HttpResponse{});
     } catch (...) {
       client_->engine->counters.callback_exceptions++;
     }
@@ -209,11 +210,11 @@ void Exchange::interrupt(bool shutdown) {
     auto connection = self->connection_;
     auto fail = [self, shutdown] {
       if (!shutdown) {
-        return self->finish(Status::retryable("Get \"" + self->url_ + "\": stream cancelled"),
+        return self->finish(Status::retryable(self->op_ + std::string(" \"") + self->url_ + "\": stream cancelled"),
                             FailureReason::kInternal, mpf::HttpResponse{});
       }
       self->client_->engine->counters.shutdown_aborts++;
-      self->finish(shutdown_failure(self->url_).status, FailureReason::kInternal, mpf::HttpResponse{});
+      self->finish(shutdown_failure(self->url_, self->op_).status, FailureReason::kInternal, mpf::HttpResponse{});
     };
     if (!connection) return fail();
     asio::post(connection->strand(), [connection, fail] {
@@ -226,7 +227,7 @@ void Exchange::interrupt(bool shutdown) {
 void Exchange::abort_now() {
   if (finished()) return;
   client_->engine->counters.shutdown_aborts++;
-  finish(shutdown_failure(url_).status, FailureReason::kInternal, mpf::HttpResponse{});
+  finish(shutdown_failure(url_, op_).status, FailureReason::kInternal, mpf::HttpResponse{});
 }
 
 void Exchange::start() {
@@ -236,7 +237,7 @@ void Exchange::start() {
     authorization_ = client_->authorization();
     acquire(true);
   } catch (const std::exception& e) {
-    finish(Status::retryable("Get \"" + url_ + "\": " + e.what()), FailureReason::kInternal, mpf::HttpResponse{});
+    finish(Status::retryable(op_ + std::string(" \"") + url_ + "\": " + e.what()), FailureReason::kInternal, mpf::HttpResponse{});
   }
 }
 
@@ -254,7 +255,7 @@ void Exchange::acquire(bool allow_reuse) {
   try {
     connection_ = std::make_shared<Connection>(pool.io(), client_->tls, key_);
   } catch (const std::exception& e) {  // SSL_new failing under memory pressure
-    return finish(Status::retryable("Get \"" + url_ + "\": " + e.what()), FailureReason::kInternal,
+    return finish(Status::retryable(op_ + std::string(" \"") + url_ + "\": " + e.what()), FailureReason::kInternal,
                   mpf::HttpResponse{});
   }
   asio::post(connection_->strand(), [self = shared_from_this()] { self->resolve(); });
@@ -437,7 +438,7 @@ bool Exchange::deliver(std::string_view piece) {
 
 void Exchange::fail_stopped_stream() {
   connection_->close();
-  std::string message = "Get \"" + url_ + "\": stream cancelled";
+  std::string message = op_ + std::string(" \"") + url_ + "\": stream cancelled";
   message += stream_stop_ == StreamStop::kThrew ? ": the body callback threw: " + stream_stop_detail_
                                                 : " by the body callback";
   finish(Status::retryable(message), FailureReason::kInternal, mpf::HttpResponse{});
@@ -482,6 +483,7 @@ void Exchange::retry_or_fail(const boost::system::error_code& error) {
 FailureContext Exchange::failure_context() const {
   FailureContext context;
   context.url = url_;
+  context.op = op_;
   context.host = request_.host;
   context.dialled = dialled_.empty() ? key_ : dialled_;
   context.stage = stage_;

@@ -150,6 +150,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::optional<PostBody> post_;              // set: a POST
   std::atomic<bool> claimed_{false};
   const std::string url_;
+  const char* const op_;  // "Get" or "Post", as Go's url.Error names the method
   const std::string key_;  // host:port as dialled
   std::string dialled_;    // the endpoint connected to (differs from key_ for DNS names)
   std::optional<boost::asio::ip::address> ip_;  // set when the host is an IP literal

@@ -1,0 +1,106 @@
+#include "fd_writer.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace mpf::sinks::jsonl {
+
+namespace {
+
+// Blocks SIGPIPE in this thread for its lifetime and swallows one raised meanwhile (the technique of
+// libcurl and OpenSSL's s_client): a thread-directed SIGPIPE stays pending while blocked.
+class SigpipeBlock {
+ public:
+  SigpipeBlock() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigemptyset(&pending);
+    was_pending_ = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+    blocked_ = pthread_sigmask(SIG_BLOCK, &pipe_, &old_) == 0;
+  }
+  ~SigpipeBlock() {
+    if (!blocked_) return;
+    if (!was_pending_) {
+      sigset_t pending;
+      sigemptyset(&pending);
+      if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
+        const timespec zero{0, 0};
+        while (sigtimedwait(&pipe_, nullptr, &zero) == -1 && errno == EINTR) {
+        }
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlock(const SigpipeBlock&) = delete;
+  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+
+ private:
+  sigset_t pipe_;
+  sigset_t old_;
+  bool was_pending_ = false;
+  bool blocked_ = false;
+};
+
+// Waits until `fd` takes more bytes or the deadline passes. Returns 0 or the errno.
+int wait_writable(int fd, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return ETIMEDOUT;
+    pollfd p{fd, POLLOUT, 0};
+    int n = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 60000)));
+    if (n > 0) return 0;
+    if (n < 0 && errno != EINTR) return errno;
+  }
+}
+
+}  // namespace
+
+int write_all(int fd, std::string_view data, std::chrono::steady_clock::time_point deadline) noexcept {
+  SigpipeBlock sigpipe;
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n > 0) {
+      data.remove_prefix(static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (int err = wait_writable(fd, deadline); err != 0) return err;
+      continue;
+    }
+    // write() returning 0 for a non-empty buffer means no progress is possible: treat it as EIO.
+    return n < 0 ? errno : EIO;
+  }
+  return 0;
+}
+
+Status status_for_errno(int error, std::string_view what, std::string_view path) {
+  std::string message = std::string(what) + " " + std::string(path) + ": " + std::strerror(error);
+  switch (error) {
+    case ENOSPC:
+    case EDQUOT:
+    case EIO:
+    case EAGAIN:
+    case ETIMEDOUT:
+    case ENOMEM:
+    case EMFILE:
+    case ENFILE:
+    case ESTALE:
+    case EBUSY:
+    case EINTR:
+      return Status::retryable(std::move(message));
+    default:
+      return Status::permanent(std::move(message));
+  }
+}
+
+}  // namespace mpf::sinks::jsonl
