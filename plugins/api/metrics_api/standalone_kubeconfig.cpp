@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "mpf/sdk/base64.h"
+
 namespace mpf::api::metrics {
 
 std::string default_state_dir(const EnvLookup& env) {
@@ -30,30 +32,6 @@ std::string last_pem_certificate(std::string_view pem) {
   const std::size_t end = pem.find(kEnd, begin);
   if (end == std::string_view::npos) return {};
   return std::string(pem.substr(begin, end + kEnd.size() - begin)) + "\n";
-}
-
-std::string base64_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (const std::size_t rest = bytes.size() - i; rest > 0) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 std::string standalone_kubeconfig(std::string_view name, std::string_view server, std::string_view ca_pem,

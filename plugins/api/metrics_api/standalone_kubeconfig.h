@@ -37,7 +37,4 @@ Status write_private_file(const std::string& path, std::string_view text);
 /// client cannot connect to 0.0.0.0), IPv6 literals get brackets.
 std::string local_server_url(std::string_view bind_address, int port);
 
-/// Standard base64 with padding.
-std::string base64_encode(std::string_view bytes);
-
 }  // namespace mpf::api::metrics

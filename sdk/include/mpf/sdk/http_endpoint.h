@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mpf/sdk/base64.h"
 #include "mpf/sdk/http_client.h"
 #include "mpf/sdk/status.h"
 
@@ -102,29 +103,10 @@ Status post_and_wait(HttpClient& client, const HttpEndpoint& endpoint, HttpReque
 
 /// "Basic " + base64(user ":" password), the Authorization header value of RFC 7617.
 inline std::string basic_authorization(std::string_view user, std::string_view password) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string plain;
   plain.reserve(user.size() + 1 + password.size());
   plain.append(user).append(1, ':').append(password);
-  std::string out = "Basic ";
-  std::size_t i = 0;
-  for (; i + 3 <= plain.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(plain[i]) << 16) | (static_cast<unsigned char>(plain[i + 1]) << 8) |
-                 static_cast<unsigned char>(plain[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (std::size_t left = plain.size() - i; left > 0) {
-    unsigned v = static_cast<unsigned char>(plain[i]) << 16;
-    if (left == 2) v |= static_cast<unsigned char>(plain[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += left == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
+  return "Basic " + base64_encode(plain);
 }
 
 /// The Status an HTTP exporter returns for a response: 2xx ok; 429 and 5xx retryable; anything else

@@ -3,6 +3,7 @@
 /// @file
 /// Everything a plugin author needs, in one include.
 
+#include "mpf/sdk/base64.h"
 #include "mpf/sdk/config_value.h"
 #include "mpf/sdk/context.h"
 #include "mpf/sdk/duration.h"

@@ -218,22 +218,6 @@ TEST_F(LocalNodeTreeTest, BootTimeBeyondInt64NanosecondsIsUnknown) {
 
 // ---- standalone_kubeconfig ----
 
-TEST(StandaloneKubeconfigTest, Base64Rfc4648Vectors) {
-  EXPECT_EQ(base64_encode(""), "");
-  EXPECT_EQ(base64_encode("f"), "Zg==");
-  EXPECT_EQ(base64_encode("fo"), "Zm8=");
-  EXPECT_EQ(base64_encode("foo"), "Zm9v");
-  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(base64_encode(std::string_view("\0", 1)), "AA==");
-  EXPECT_EQ(base64_encode("\xff\xfe\xfd"), "//79");
-  EXPECT_EQ(base64_encode("\xfb\xff"), "+/8=");
-  std::string all;
-  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
-  EXPECT_EQ(base64_decode(base64_encode(all)), all);
-}
-
 constexpr const char* kCertA = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
 constexpr const char* kCertB = "-----BEGIN CERTIFICATE-----\nBBBB\nbbbb\n-----END CERTIFICATE-----";
 

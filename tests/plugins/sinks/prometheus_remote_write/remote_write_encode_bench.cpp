@@ -17,6 +17,7 @@
 #include <new>
 #include <string>
 
+#include "bench_snapshot.h"
 #include "remote_write_config.h"
 #include "remote_write_exporter.h"
 #include "series_encoder.h"
@@ -54,92 +55,7 @@ void operator delete[](void* p, std::size_t) noexcept { tracked_free(p); }
 namespace mpf::sinks::remote_write {
 namespace {
 
-constexpr int kPodsPerNode = 30;
-constexpr int kContainersPerPod = 2;
-constexpr const char* kNamespaces[] = {"kube-system", "default", "monitoring", "ingress-nginx", "cert-manager",
-                                       "team-payments", "team-search", "logging", "istio-system", "batch-jobs"};
-constexpr const char* kContainers[] = {"app", "istio-proxy"};
-
-// "coredns-7d764666f9-qdcxt": a Deployment's pod name (replica-set hash, random suffix).
-std::string pod_name(int i) {
-  static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-  std::string name = "workload-" + std::to_string(i % 997) + "-7d764666f9-";
-  unsigned v = static_cast<unsigned>(i) * 2654435761u;
-  for (int k = 0; k < 5; ++k, v /= 27) name += kAlphabet[v % 27];
-  return name;
-}
-
-std::string node_name(int i) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "node-%05d", i);
-  return buf;
-}
-
-Usage usage_of(std::int64_t ts, std::uint64_t cpu, std::uint64_t memory) {
-  Usage u;
-  u.timestamp_ns = ts;
-  u.window_ns = 15000000000;
-  u.cpu_nanocores = cpu;
-  u.memory_working_set_bytes = memory;
-  u.present = kHasCpu | kHasMemory;
-  return u;
-}
-
-// A snapshot as the pipeline publishes it, with one scrape batch per node (for the cumulative series).
-std::shared_ptr<const Snapshot> make_snapshot(int nodes) {
-  auto s = std::make_shared<Snapshot>();
-  const std::int64_t t0 = 1700000000000000000;
-  s->finished_at = std::chrono::system_clock::time_point(std::chrono::nanoseconds(t0 + 2000000000));
-  std::vector<std::shared_ptr<NodeBatch>> batches;
-  for (int n = 0; n < nodes; ++n) {
-    const std::int64_t ts = t0 + n * 1000003;
-    NodeMetrics& node = s->nodes.emplace_back();
-    node.name = s->names.intern(node_name(n));
-    node.usage = usage_of(ts, 1234567890u + n, 8000000000u + n);
-    auto batch = std::make_shared<NodeBatch>();
-    batch->node_name = node_name(n);
-    Sample node_sample;
-    node_sample.timestamp_ns = ts;
-    node_sample.cpu_usage_core_ns = 987654321012345u + n;
-    node_sample.present = kHasCpu | kHasMemory;
-    batch->set_node(node_sample);
-    batches.push_back(batch);
-  }
-  const int pods = nodes * kPodsPerNode;
-  for (int p = 0; p < pods; ++p) {
-    const int node = p % nodes;
-    const char* ns = kNamespaces[(p / std::max(1, pods / 10)) % 10];  // sorted-by-namespace runs
-    const std::string name = pod_name(p);
-    const std::int64_t ts = t0 + p * 7919;
-    PodMetrics pod;
-    pod.namespace_name = s->names.intern(ns);
-    pod.name = s->names.intern(name);
-    pod.node = s->names.intern(node_name(node));
-    pod.usage = usage_of(ts, 20000000u + p, 200000000u + p);
-    pod.first_container = static_cast<std::uint32_t>(s->containers.size());
-    pod.container_count = kContainersPerPod;
-    s->pods.push_back(pod);
-    for (const char* container : kContainers) {
-      s->containers.push_back(ContainerMetrics{s->names.intern(container), usage_of(ts, 10000000u + p, 100000000u + p)});
-      Sample sample;
-      sample.timestamp_ns = ts;
-      sample.cpu_usage_core_ns = 5000000000000u + static_cast<std::uint64_t>(p) * 1000;
-      sample.present = kHasCpu | kHasMemory;
-      batches[static_cast<std::size_t>(node)]->add_container(ns, name, container, sample);
-    }
-  }
-  for (int n = 0; n < nodes; ++n) {
-    s->scrapes.push_back(ScrapeResult{"kubelet", node_name(n), Status::ok(), FailureReason::kNone, {}, batches[static_cast<std::size_t>(n)]});
-  }
-  for (const char* ns : kNamespaces) {
-    s->namespaces.push_back(NamespaceTotals{s->names.intern(ns), usage_of(t0, 1000, 2000), 1});
-  }
-  std::sort(s->namespaces.begin(), s->namespaces.end(), [&](const auto& a, const auto& b) {
-    return s->names.name(a.name) < s->names.name(b.name);
-  });
-  s->cluster.nodes = usage_of(t0, 5000, 6000);
-  return s;
-}
+using bench::make_snapshot;
 
 struct CountingEmitter final : BatchEmitter {
   std::size_t batches = 0;
