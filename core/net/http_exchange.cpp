@@ -358,7 +358,8 @@ void Exchange::send() {
     for (const auto& header : request_.headers) req.set(header.first, header.second);
     if (post_) {
       req.set(http::field::content_type, post_->content_type);
-      req.body() = post_->content;
+      // Built once and kept for a resend on a fresh connection, so the content can move in.
+      req.body() = std::move(post_->content);
       req.prepare_payload();
     }
   }

@@ -5,7 +5,7 @@
 // and the resident memory the delivery added (peak RSS after minus RSS before). The receiver runs in
 // its own process, so its cost is not counted.
 //
-//   remote_write_delivery_bench URL [NODES=5000] [ROUNDS=3]
+//   remote_write_delivery_bench URL [NODES=5000] [ROUNDS=3] [MAX_SAMPLES_PER_REQUEST=2000]
 // tests/plugins/sinks/prometheus_remote_write/run_delivery_bench.sh starts VictoriaMetrics and runs it.
 
 #include <sys/resource.h>
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   using namespace mpf;
   using namespace mpf::sinks::remote_write;
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s URL [NODES=5000] [ROUNDS=3]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s URL [NODES=5000] [ROUNDS=3] [MAX_SAMPLES_PER_REQUEST=2000]\n", argv[0]);
     return 2;
   }
   const int nodes = argc > 2 ? std::atoi(argv[2]) : 5000;
@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   RemoteWriteConfig config;
   config.url = argv[1];
   config.external_labels = {{"cluster", "bench"}};
+  if (argc > 4) config.max_samples_per_request = std::atoi(argv[4]);
   Result<RemoteWriteSettings> settings = make_settings(config);
   if (!settings) {
     std::fprintf(stderr, "%s\n", settings.status().message().c_str());
