@@ -209,3 +209,52 @@ TEST(WriteTargetTest, EscapesQueryValues) {
 
 }  // namespace
 }  // namespace mpf::sinks::influxdb
+
+#include "tests/test_common/test_pki.h"
+
+namespace mpf::sinks::influxdb {
+namespace {
+
+// Over real TLS: InfluxDB behind https, verified with ca_file, with a client certificate it requires.
+TEST(InfluxdbExporterTlsTest, VerifiesTheServerAndPresentsTheClientCertificate) {
+  test::TestPki pki = test::TestPki::make();
+  ASSERT_TRUE(pki.ok());
+  test::TempDir dir;
+  ASSERT_TRUE(core::write_pem_files(pki.ca, dir.file("ca.crt"), dir.file("ca.key")).is_ok());
+  ASSERT_TRUE(core::write_pem_files(pki.client, dir.file("client.crt"), dir.file("client.key")).is_ok());
+  test::LoopbackServerOptions o;
+  o.certificate_pem = pki.server.certificate_pem;
+  o.private_key_pem = pki.server.private_key_pem;
+  o.client_ca_pem = pki.ca.certificate_pem;
+  test::LoopbackServer server(o, [](const test::LoopbackRequest&) {
+    test::LoopbackResponse r;
+    r.status = 204;
+    return r;
+  });
+  ASSERT_TRUE(server.start().is_ok());
+  test::TestContext ctx;
+  InfluxdbConfig c;
+  c.url = "https://127.0.0.1:" + std::to_string(server.port());
+  c.database = "k8s";
+  c.ca_file = dir.file("ca.crt");
+  c.client_certificate_file = dir.file("client.crt");
+  c.client_key_file = dir.file("client.key");
+  ASSERT_TRUE(validate_config(c).is_ok()) << validate_config(c).message();
+  auto exporter = InfluxdbExporter::create(c, ctx);
+  ASSERT_TRUE(exporter.is_ok()) << exporter.status().message();
+  Status sent = (*exporter)->consume(nodes_snapshot(1), soon());
+  EXPECT_TRUE(sent.is_ok()) << sent.message();
+  ASSERT_EQ(server.request_count(), 1u);
+  EXPECT_EQ(server.last_request().body, "kubernetes_node,node_name=n1 cpu_usage_nanocores=1i 1\n");
+
+  c.ca_file.clear();  // the system roots do not know the test CA
+  auto unverified = InfluxdbExporter::create(c, ctx);
+  ASSERT_TRUE(unverified.is_ok());
+  Status refused = (*unverified)->consume(nodes_snapshot(1), soon());
+  EXPECT_EQ(refused.code(), StatusCode::kRetryable);
+  EXPECT_THAT(refused.message(), HasSubstr("x509"));
+  EXPECT_EQ(server.request_count(), 1u);
+}
+
+}  // namespace
+}  // namespace mpf::sinks::influxdb
