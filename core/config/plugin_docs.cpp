@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config/sink_delivery.h"
 #include "core/config/yaml_writer.h"
 
 namespace mpf::core {
@@ -86,9 +87,39 @@ std::string example(const PluginDescriptor& descriptor, const std::vector<Option
     if (spec.required) line += "  # required";
     lines.push_back(std::move(line));
   }
-  if (lines.empty()) return out + "    options: {}\n";
-  out += "    options:\n";
-  for (const auto& line : lines) out += line + '\n';
+  if (lines.empty()) {
+    out += "    options: {}\n";
+  } else {
+    out += "    options:\n";
+    for (const auto& line : lines) out += line + '\n';
+  }
+  if (descriptor.kind == PluginKind::kSink) {
+    // The host's delivery keys, with their defaults, one per line.
+    ConfigValue delivery = ConfigValue::map();
+    add_sink_delivery_values(SinkDeliverySettings{}, delivery);
+    for (const auto& [key, value] : delivery.entries()) out += "    " + flow_entry(key, value) + "\n";
+  }
+  return out;
+}
+
+std::string indented(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size() - 1;
+    out += "  " + text.substr(start, end - start + 1);
+    start = end + 1;
+  }
+  return out;
+}
+
+// What the host adds to every sink entry (sink_delivery.h), so a sink's docs say how it is delivered to.
+std::string delivery_section() {
+  std::string out = "\nDelivery (keys of the sink entry beside options; README \"Exporting to storage\"):\n";
+  out += "  timeout: one delivery attempt (an exporter's send, a sink's consume); default 5s\n";
+  out += "  queue:\n" + indented(options_table(sink_queue_options().specs()));
+  out += "  retry_on_failure (exporters: retryable failures):\n" + indented(options_table(retry_options().specs()));
   return out;
 }
 
@@ -105,6 +136,7 @@ std::string describe_plugin(const PluginDescriptor& descriptor) {
   }
   out += "\nOptions:\n";
   out += specs.empty() ? "  (none)\n" : options_table(specs);
+  if (descriptor.kind == PluginKind::kSink) out += delivery_section();
   out += "\nExample:\n" + example(descriptor, specs);
   return out;
 }

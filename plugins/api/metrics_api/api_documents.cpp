@@ -20,22 +20,6 @@ void write_group_version(JsonWriter& w, std::string_view version) {
   w.end_object();
 }
 
-void write_resource(JsonWriter& w, std::string_view name, bool namespaced, std::string_view kind) {
-  // APIResource field order: name, singularName, namespaced, kind, verbs (the rest is omitempty).
-  w.begin_object();
-  w.member("name", name);
-  w.member("singularName", "");
-  w.key("namespaced");
-  w.boolean(namespaced);
-  w.member("kind", kind);
-  w.key("verbs");
-  w.begin_array();
-  w.string("get");
-  w.string("list");
-  w.end_array();
-  w.end_object();
-}
-
 // The APIGroup body without its TypeMeta: items of an APIGroupList carry none.
 void write_group_fields(JsonWriter& w, std::span<const std::string_view> versions, std::string_view preferred) {
   w.member("name", kGroupName);
@@ -56,8 +40,8 @@ void write_api_resource_list(JsonWriter& w, std::string_view version) {
   w.member("groupVersion", group_version(version));
   w.key("resources");
   w.begin_array();
-  write_resource(w, "nodes", false, "NodeMetrics");  // sorted by name, as the apiserver does
-  write_resource(w, "pods", true, "PodMetrics");
+  write_read_only_resource(w, "nodes", "", false, "NodeMetrics");  // sorted by name, as the apiserver does
+  write_read_only_resource(w, "pods", "", true, "PodMetrics");
   w.end_array();
   w.end_object();
 }
@@ -93,6 +77,28 @@ void write_server_address_by_client_cidrs(JsonWriter& w, std::string_view server
   w.member("serverAddress", server_address);
   w.end_object();
   w.end_array();
+}
+
+void write_read_only_resource(JsonWriter& w, std::string_view name, std::string_view singular, bool namespaced,
+                              std::string_view kind, std::string_view short_name) {
+  w.begin_object();
+  w.member("name", name);
+  w.member("singularName", singular);
+  w.key("namespaced");
+  w.boolean(namespaced);
+  w.member("kind", kind);
+  w.key("verbs");
+  w.begin_array();
+  w.string("get");
+  w.string("list");
+  w.end_array();
+  if (!short_name.empty()) {
+    w.key("shortNames");
+    w.begin_array();
+    w.string(short_name);
+    w.end_array();
+  }
+  w.end_object();
 }
 
 }  // namespace mpf::api::metrics

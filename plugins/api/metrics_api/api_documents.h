@@ -32,4 +32,9 @@ void write_api_group_list(JsonWriter& w, std::span<const std::string_view> versi
 /// and /apis, inside an object being written.
 void write_server_address_by_client_cidrs(JsonWriter& w, std::string_view server_address);
 
+/// One APIResource that is only read (verbs get and list), in the apiserver's field order: name,
+/// singularName, namespaced, kind, verbs, then shortNames when `short_name` is not empty (omitempty).
+void write_read_only_resource(JsonWriter& w, std::string_view name, std::string_view singular, bool namespaced,
+                              std::string_view kind, std::string_view short_name = {});
+
 }  // namespace mpf::api::metrics

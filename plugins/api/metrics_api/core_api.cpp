@@ -132,35 +132,15 @@ void write_api_versions(JsonWriter& w, std::string_view server_address) {
   w.end_object();
 }
 
-void write_resource(JsonWriter& w, std::string_view name, std::string_view singular, bool namespaced,
-                    std::string_view kind, std::string_view short_name) {
-  w.begin_object();
-  w.member("name", name);
-  w.member("singularName", singular);
-  w.key("namespaced");
-  w.boolean(namespaced);
-  w.member("kind", kind);
-  w.key("verbs");
-  w.begin_array();
-  w.string("get");
-  w.string("list");
-  w.end_array();
-  w.key("shortNames");
-  w.begin_array();
-  w.string(short_name);
-  w.end_array();
-  w.end_object();
-}
-
 void write_api_resources(JsonWriter& w) {
   w.begin_object();
   w.member("kind", "APIResourceList");
   w.member("groupVersion", "v1");
   w.key("resources");
   w.begin_array();
-  write_resource(w, "namespaces", "namespace", false, "Namespace", "ns");
-  write_resource(w, "nodes", "node", false, "Node", "no");
-  write_resource(w, "pods", "pod", true, "Pod", "po");
+  write_read_only_resource(w, "namespaces", "namespace", false, "Namespace", "ns");
+  write_read_only_resource(w, "nodes", "node", false, "Node", "no");
+  write_read_only_resource(w, "pods", "pod", true, "Pod", "po");
   w.end_array();
   w.end_object();
 }

@@ -1,8 +1,6 @@
 #include "fd_writer.h"
 
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,41 +12,6 @@
 namespace mpf::sinks::jsonl {
 
 namespace {
-
-// Blocks SIGPIPE in this thread for its lifetime and swallows one raised meanwhile (the technique of
-// libcurl and OpenSSL's s_client): a thread-directed SIGPIPE stays pending while blocked.
-class SigpipeBlock {
- public:
-  SigpipeBlock() {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    sigset_t pending;
-    sigemptyset(&pending);
-    was_pending_ = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
-    blocked_ = pthread_sigmask(SIG_BLOCK, &pipe_, &old_) == 0;
-  }
-  ~SigpipeBlock() {
-    if (!blocked_) return;
-    if (!was_pending_) {
-      sigset_t pending;
-      sigemptyset(&pending);
-      if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
-        const timespec zero{0, 0};
-        while (sigtimedwait(&pipe_, nullptr, &zero) == -1 && errno == EINTR) {
-        }
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  SigpipeBlock(const SigpipeBlock&) = delete;
-  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
-
- private:
-  sigset_t pipe_;
-  sigset_t old_;
-  bool was_pending_ = false;
-  bool blocked_ = false;
-};
 
 // Waits until `fd` takes more bytes or the deadline passes. Returns 0 or the errno.
 int wait_writable(int fd, std::chrono::steady_clock::time_point deadline) {
@@ -65,7 +28,6 @@ int wait_writable(int fd, std::chrono::steady_clock::time_point deadline) {
 }  // namespace
 
 int write_all(int fd, std::string_view data, std::chrono::steady_clock::time_point deadline) noexcept {
-  SigpipeBlock sigpipe;
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n > 0) {

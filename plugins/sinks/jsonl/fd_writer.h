@@ -8,9 +8,8 @@
 namespace mpf::sinks::jsonl {
 
 /// Writes all of `data` to `fd` in one loop: retries EINTR and partial writes, waits for a
-/// non-blocking descriptor (a pipe on stdout) until `deadline`. SIGPIPE is blocked in the calling
-/// thread during the write and a SIGPIPE raised by it is consumed, so a closed pipe yields EPIPE
-/// instead of killing the process (the host does not ignore SIGPIPE). Returns 0 or the errno.
+/// non-blocking descriptor (a pipe on stdout) until `deadline`. A closed pipe yields EPIPE: the host
+/// ignores SIGPIPE (sdk/README.md). Returns 0 or the errno.
 int write_all(int fd, std::string_view data, std::chrono::steady_clock::time_point deadline) noexcept;
 
 /// What a failed file operation means for the batch: retryable when the condition can clear by

@@ -58,6 +58,25 @@ TEST(PluginDocs, DescribesNameKindVersionOptionsAndExample) {
             "  extra    any              -            no        Free-form settings.\n"
             "  verbose  bool             false        no        Log every line.\n"
             "\n"
+            "Delivery (keys of the sink entry beside options; README \"Exporting to storage\"):\n"
+            "  timeout: one delivery attempt (an exporter's send, a sink's consume); default 5s\n"
+            "  queue:\n"
+            "    NAME           TYPE    DEFAULT  REQUIRED  DESCRIPTION\n"
+            "    max_snapshots  int     0        no        Snapshots waiting for the sink (0: global.sink_queue_snapshots); "
+            "when full the oldest is dropped.\n"
+            "    max_bytes      string  256Mi    no        Approximate memory of the waiting snapshots (bytes, or with "
+            "Ki/Mi/Gi); the newest is always kept.\n"
+            "  retry_on_failure (exporters: retryable failures):\n"
+            "    NAME                  TYPE      DEFAULT  REQUIRED  DESCRIPTION\n"
+            "    enabled               bool      true     no        Retry retryable failures (timeouts, refused, HTTP 429 "
+            "and 5xx).\n"
+            "    initial_interval      duration  5s       no        Wait before the first retry.\n"
+            "    multiplier            double    1.5      no        Growth of each wait, up to max_interval.\n"
+            "    randomization_factor  double    0.5      no        Each wait is drawn from interval × [1 - f, 1 + f].\n"
+            "    max_interval          duration  30s      no        Upper bound of one wait.\n"
+            "    max_elapsed_time      duration  5m0s     no        Give a batch up when retrying would pass this since "
+            "its first attempt (0: no limit).\n"
+            "\n"
             "Example:\n"
             "sinks:\n"
             "  - plugin: hello_sink\n"
@@ -66,7 +85,11 @@ TEST(PluginDocs, DescribesNameKindVersionOptionsAndExample) {
             "      path: \"\"  # required\n"
             "      flush: 1.5s\n"
             "      tags: [a, \"b: c\"]\n"
-            "      verbose: false\n");
+            "      verbose: false\n"
+            "    timeout: 5s\n"
+            "    queue: {max_snapshots: 0, max_bytes: 256Mi}\n"
+            "    retry_on_failure: {enabled: true, initial_interval: 5s, multiplier: 1.5, randomization_factor: 0.5, "
+            "max_interval: 30s, max_elapsed_time: 5m0s}\n");
 }
 
 std::string example_of(const std::string& docs) {
