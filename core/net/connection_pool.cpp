@@ -66,9 +66,8 @@ void Connection::prepare_tls(const std::string& host, bool host_is_ip, bool veri
   SSL* ssl = secure_->native_handle();
   // RFC 6066: SNI carries DNS names only.
   if (!host_is_ip) SSL_set_tlsext_host_name(ssl, host.c_str());
-  boost::system::error_code ec;
   if (!verify) {
-    secure_->set_verify_mode(asio::ssl::verify_none, ec);
+    SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
     return;
   }
   // Go checks SANs only (no Common Name fallback since 1.15) and no partial wildcards.
@@ -79,19 +78,25 @@ void Connection::prepare_tls(const std::string& host, bool host_is_ip, bool veri
   } else {
     X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
   }
-  secure_->set_verify_mode(asio::ssl::verify_peer, ec);
-  // The callback lives in the SSL object, which this connection owns: `this` cannot dangle.
-  secure_->set_verify_callback(
-      [this](bool preverified, asio::ssl::verify_context& context) {
-        if (!preverified && verify_failure_.x509_error == X509_V_OK) {
-          X509_STORE_CTX* store = context.native_handle();
-          verify_failure_.x509_error = X509_STORE_CTX_get_error(store);
-          verify_failure_.depth = X509_STORE_CTX_get_error_depth(store);
-          verify_failure_.leaf = identities_of(X509_STORE_CTX_get0_cert(store));
-        }
-        return preverified;
-      },
-      ec);
+  // The SSL object belongs to this connection, so its app data cannot outlive `this`.
+  SSL_set_app_data(ssl, this);
+  SSL_set_verify(ssl, SSL_VERIFY_PEER, &Connection::on_verify);
+}
+
+int Connection::on_verify(int preverified, X509_STORE_CTX* store) {
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* self = ssl != nullptr ? static_cast<Connection*>(SSL_get_app_data(ssl)) : nullptr;
+  if (self != nullptr && preverified == 0 && self->verify_failure_.x509_error == X509_V_OK) {
+    self->verify_failure_.x509_error = X509_STORE_CTX_get_error(store);
+    self->verify_failure_.depth = X509_STORE_CTX_get_error_depth(store);
+    self->verify_failure_.leaf = identities_of(X509_STORE_CTX_get0_cert(store));
+  }
+  return preverified;
+}
+
+void Connection::release_buffers() noexcept {
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();
+  if (secure_) secure_->release_buffers();
 }
 
 void Connection::capture_verify_result() {

@@ -14,9 +14,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "core/net/failure_classification.h"
+#include "core/net/tls_client_stream.h"
 
 namespace mpf::core {
 
@@ -36,7 +36,7 @@ class Connection {
   const std::string& key() const { return key_; }
   bool is_tls() const { return secure_.has_value(); }
   boost::beast::tcp_stream& tcp();
-  boost::beast::ssl_stream<boost::beast::tcp_stream>& secure() { return *secure_; }
+  TlsClientStream& secure() { return *secure_; }
   // Calls f with the stream HTTP reads and writes go through: the TLS stream or the plain TCP one.
   template <class F>
   void visit(F&& f) {
@@ -50,6 +50,9 @@ class Connection {
   boost::asio::steady_timer& resolve_timer() { return resolve_timer_; }
   // Bytes read past the last response; a connection with leftovers is not reused.
   boost::beast::flat_buffer& buffer() { return buffer_; }
+  // Frees the transfer buffers before the connection goes idle: thousands of parked connections
+  // should cost their sockets and TLS state, not a buffer each. They come back with the next use.
+  void release_buffers() noexcept;
 
   // Verification of the server's certificate against the address dialled (DNS name or IP literal, as
   // Go does), and SNI for DNS names. Records the first verification error in verify_failure().
@@ -68,11 +71,14 @@ class Connection {
   std::chrono::steady_clock::time_point idle_since;
 
  private:
+  // OpenSSL's verify callback: records the first failure of the chain walk in verify_failure().
+  static int on_verify(int preverified, X509_STORE_CTX* store);
+
   Strand strand_;
   std::string key_;
   std::shared_ptr<boost::asio::ssl::context> tls_context_;
   std::optional<boost::beast::tcp_stream> plain_;
-  std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure_;
+  std::optional<TlsClientStream> secure_;
   boost::asio::steady_timer resolve_timer_;
   boost::beast::flat_buffer buffer_;
   VerifyFailure verify_failure_;

@@ -332,15 +332,15 @@ void Exchange::handshake() {
   if (deadline_passed()) return fail_timeout();
   connection_->prepare_tls(request_.host, ip_.has_value(), !client_->options.insecure_skip_verify);
   connection_->tcp().expires_at(request_.deadline);
-  connection_->secure().async_handshake(asio::ssl::stream_base::client,
-                                        [self = shared_from_this()](const boost::system::error_code& ec) {
-                                          if (self->finished()) return self->connection_->close();
-                                          if (ec) {
-                                            self->connection_->capture_verify_result();
-                                            return self->fail(ec);
-                                          }
-                                          self->send();
-                                        });
+  connection_->secure().async_handshake(
+      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        if (self->finished()) return self->connection_->close();
+        if (ec) {
+          self->connection_->capture_verify_result();
+          return self->fail(ec);
+        }
+        self->send();
+      });
 }
 
 void Exchange::send() {
@@ -454,6 +454,7 @@ void Exchange::succeed() {
   const bool reusable = !message.body().streamed && parser_->keep_alive() && connection_->buffer().size() == 0 &&
                         engine.accepting();
   if (reusable) {
+    connection_->release_buffers();
     asio::post(client_->pool->strand(), [pool = client_->pool, connection = connection_] { pool->put(connection); });
   } else {
     connection_->close();

@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import shlex
 import signal
 import ssl
 import statistics
@@ -169,10 +170,10 @@ class Cluster:
 class MetricsServer:
     """The real binary in metrics-server's flag mode against the simulated cluster, on its own core."""
 
-    def __init__(self, build, work, cluster, resolution, timeout):
+    def __init__(self, build, work, cluster, resolution, timeout, wrapper=()):
         self.port = free_port()
         self.work = work
-        argv = [os.path.join(build, "bin", "metrics-server"), "--kubeconfig", os.path.join(work, "kubeconfig"),
+        argv = list(wrapper) + [os.path.join(build, "bin", "metrics-server"), "--kubeconfig", os.path.join(work, "kubeconfig"),
                 "--secure-port", str(self.port), "--bind-address", "127.0.0.1",
                 "--cert-dir", os.path.join(work, "certs"), "--kubelet-use-node-status-port",
                 "--kubelet-preferred-address-types=InternalIP",
@@ -254,7 +255,8 @@ def load(build, port, target, seconds, connections=1, gzip=False):
 
 
 def measure_metrics_server(args, build, work, cluster, nodes, churn):
-    server = MetricsServer(build, work, cluster, args.resolution, args.scrape_timeout)
+    server = MetricsServer(build, work, cluster, args.resolution, args.scrape_timeout,
+                           shlex.split(args.server_wrapper))
     try:
         wait = args.resolution * (args.warmup + 2) + 120
         server.wait_cycle(args.warmup, wait)
@@ -479,6 +481,9 @@ def main():
     parser.add_argument("--no-idle", dest="idle", action="store_false")
     parser.add_argument("--out", help="also write the markdown table here")
     parser.add_argument("--smoke", action="store_true", help="the CI correctness check")
+    parser.add_argument("--server-wrapper", default="",
+                        help="command prefix for metrics-server, for profiling (e.g. \"heaptrack -o /tmp/ms\"); "
+                             "its CPU and memory figures then include the wrapper's")
     args = parser.parse_args()
     build = os.path.abspath(args.build)
     if args.smoke:
