@@ -32,7 +32,7 @@ ListBody WholeListBodies::get(ListResource resource, bool v1, ListEncoding encod
   ListBody out;
   out.item_timestamps = entry.item_timestamps;
   // Every second's body has the template's size, so the choice needs no re-stamped plain body.
-  if (gzip && entry.text.size() > kGzipThresholdBytes) {
+  if (gzip && entry.plain->size() > kGzipThresholdBytes) {
     out.body = gzip_for(entry, encoding, now_ns);
     out.gzipped = out.body != nullptr;
   }
@@ -45,7 +45,14 @@ void WholeListBodies::render(Entry& entry, ListResource resource, bool v1, ListE
   static const Snapshot kNoMetrics;
   const Snapshot& s = entry.metrics ? *entry.metrics : kNoMetrics;
   auto timestamps = std::make_shared<std::vector<std::int64_t>>();
-  entry.text.clear();
+  // The previous body goes first (responses still sending it keep theirs), and the new one is sized
+  // from it: a 50 MiB list grown by doubling would pass through 64 MiB and a copy.
+  entry.plain.reset();
+  entry.patchable_gzip.reset();
+  entry.gzipped.reset();
+  auto body = std::make_shared<std::string>();
+  body->reserve(entry.last_size + entry.last_size / 16);
+  std::string& text = *body;
   entry.slots.clear();
   const std::string_view api_version = api_version_of(v1);
   NowSlots pb_slots;
@@ -54,44 +61,47 @@ void WholeListBodies::render(Entry& entry, ListResource resource, bool v1, ListE
     collect_node_items(s, *entry.cluster, node_selector_, nullptr, show_swap_, nodes);
     for (const NodeMetricsItem& item : nodes.items) timestamps->push_back(item.timestamp_ns);
     if (encoding == ListEncoding::kJson) {
-      JsonWriter w(entry.text, JsonStyle::kCompact);
+      JsonWriter w(text, JsonStyle::kCompact);
       write_node_metrics_list(w, nodes.items, now_ns, api_version, &entry.slots);
     } else {
-      append_node_metrics_list_pb(entry.text, nodes.items, now_ns, api_version, &pb_slots);
+      append_node_metrics_list_pb(text, nodes.items, now_ns, api_version, &pb_slots);
     }
   } else {
     PodItems pods;
     collect_pod_items(s, *entry.cluster, {}, nullptr, show_swap_, pods);
     for (const PodMetricsItem& item : pods.items) timestamps->push_back(item.timestamp_ns);
     if (encoding == ListEncoding::kJson) {
-      JsonWriter w(entry.text, JsonStyle::kCompact);
+      JsonWriter w(text, JsonStyle::kCompact);
       write_pod_metrics_list(w, pods.items, now_ns, api_version, &entry.slots);
     } else {
-      append_pod_metrics_list_pb(entry.text, pods.items, now_ns, api_version, &pb_slots);
+      append_pod_metrics_list_pb(text, pods.items, now_ns, api_version, &pb_slots);
     }
   }
   if (encoding == ListEncoding::kJson) {
-    entry.text += '\n';  // json.Encoder's framing, as every compact body has
+    text += '\n';  // json.Encoder's framing, as every compact body has
   } else {
     entry.slots = std::move(pb_slots.seconds_offsets);
   }
   std::sort(timestamps->begin(), timestamps->end());
   entry.item_timestamps = std::move(timestamps);
   entry.rendered = true;
+  entry.last_size = text.size();
   entry.plain_second = second_of(now_ns);
-  entry.plain = std::make_shared<const std::string>(entry.text);
-  entry.patchable_gzip.reset();
+  entry.plain = std::move(body);
   entry.gzip_attempted = false;
   entry.gzip_second = INT64_MIN;
-  entry.gzipped.reset();
   ++entry.renders;
 }
 
 std::shared_ptr<const std::string> WholeListBodies::plain_for(Entry& entry, ListEncoding encoding,
                                                               std::int64_t now_ns) const {
   const std::int64_t second = second_of(now_ns);
-  if (entry.plain_second == second && entry.plain) return entry.plain;
-  auto body = std::make_shared<std::string>(entry.text);
+  if (entry.plain_second == second) return entry.plain;
+  // Under the entry's lock nobody can take a new reference, so a count of one means no response holds
+  // the body: it is overwritten where it is. Otherwise the responses keep the old bytes.
+  std::shared_ptr<std::string> body =
+      entry.plain.use_count() == 1 ? entry.plain : std::make_shared<std::string>(*entry.plain);
+  // The patchers check every slot before writing one, so a refusal leaves the body as it was.
   const bool patched = encoding == ListEncoding::kJson ? patch_now_json(*body, entry.slots, now_ns)
                                                        : patch_now_seconds(*body, entry.slots, second);
   if (!patched) return nullptr;  // a time the fixed-width slots cannot hold: the caller renders itself
@@ -107,7 +117,8 @@ std::shared_ptr<const std::string> WholeListBodies::gzip_for(Entry& entry, ListE
   if (entry.gzip_second == second && entry.gzipped) return entry.gzipped;
   if (encoding == ListEncoding::kJson && !entry.gzip_attempted) {
     entry.gzip_attempted = true;
-    entry.patchable_gzip = PatchableGzip::compress(entry.text, entry.slots, kNowJsonWidth);
+    // Any second's body will do: the timestamps are the holes the stream leaves open.
+    entry.patchable_gzip = PatchableGzip::compress(*entry.plain, entry.slots, kNowJsonWidth);
   }
   std::string compressed;
   if (entry.patchable_gzip) {

@@ -90,6 +90,28 @@ TEST(WholeListBodies, RendersOnceAndRestampsEachSecond) {
   ASSERT_EQ(next.item_timestamps->size(), 200u);
 }
 
+TEST(WholeListBodies, ABodyStillBeingSentKeepsItsBytesWhileAFreeOneIsRestampedInPlace) {
+  const Fixture f = cluster_of(50);
+  WholeListBodies lists(LabelSelector(), false);
+  auto get = [&](std::int64_t now) {
+    return lists.get(ListResource::kPods, false, ListEncoding::kJson, false, f.metrics, f.cluster, now);
+  };
+  ListBody held = get(kNow);  // a response still sending this second's body
+  const std::string sent = *held.body;
+  ListBody next = get(kNow + kSecond);
+  EXPECT_NE(next.body, held.body);  // a copy: the held bytes did not change under the response
+  EXPECT_EQ(*held.body, sent);
+  EXPECT_EQ(*next.body, fresh_pod_list_json(f, kNow + kSecond));
+  const std::string* storage = next.body.get();
+  held = {};
+  next = {};  // nothing holds the body any more: the next second overwrites it where it is
+  ListBody later = get(kNow + 2 * kSecond);
+  EXPECT_EQ(later.body.get(), storage);
+  EXPECT_EQ(*later.body, fresh_pod_list_json(f, kNow + 2 * kSecond));
+  EXPECT_EQ(lists.renders(), 1u);
+  EXPECT_EQ(lists.restamps(), 2u);
+}
+
 TEST(WholeListBodies, NewSnapshotsRenderAgain) {
   const Fixture f = cluster_of(10);
   const Fixture g = cluster_of(20);
