@@ -21,7 +21,10 @@
 namespace mpf::core {
 
 using IoExecutor = boost::asio::io_context::executor_type;
-using Strand = boost::asio::strand<IoExecutor>;
+// What serializes the handlers of one connection or pool: a strand when several threads run the
+// engine, the io_context's own executor when one does (the default). A strand there would only add a
+// trip through the event loop to every completion, and a scrape has dozens.
+using Strand = boost::asio::any_io_executor;
 
 // One TCP (optionally TLS) connection to one host:port. Everything on it runs on its own strand, so
 // connections to different targets progress in parallel on a multi-threaded engine. A connection is
@@ -29,7 +32,8 @@ using Strand = boost::asio::strand<IoExecutor>;
 class Connection {
  public:
   // `tls` null: plain HTTP. The context is shared by every connection of a client and outlives them.
-  Connection(const IoExecutor& io, std::shared_ptr<boost::asio::ssl::context> tls, std::string key);
+  // `serial`: from ConnectionPool::make_serial_executor().
+  Connection(Strand serial, std::shared_ptr<boost::asio::ssl::context> tls, std::string key);
 
   const Strand& strand() const { return strand_; }
   // "host:port" as dialled (Go's JoinHostPort), the pool's key.
@@ -87,6 +91,8 @@ class Connection {
 struct ConnectionPoolOptions {
   std::size_t max_idle_per_host = 2;                 // Default: 2 (Go's DefaultMaxIdleConnsPerHost).
   std::chrono::steady_clock::duration idle_timeout = std::chrono::seconds(90);  // Default: 90s (Go's).
+  // Exactly one thread runs the io_context: handlers need no strands to stay serial.
+  bool single_threaded = false;
 };
 
 // The idle kept-alive connections of one client, by host:port. Every member function must run on
@@ -97,6 +103,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
 
   const IoExecutor& io() const { return io_; }
   const Strand& strand() const { return strand_; }
+  // A new strand, or the io_context's executor when single-threaded.
+  Strand make_serial_executor() const;
 
   // The most recently used healthy idle connection to `key`, or null; stale ones are closed on the way.
   std::shared_ptr<Connection> take(const std::string& key);

@@ -247,6 +247,7 @@ Result<std::shared_ptr<StreamingHttpClient>> HttpEngine::make_streaming_client(
     ConnectionPoolOptions pool_options;
     pool_options.max_idle_per_host = engine.max_idle_connections_per_host;
     pool_options.idle_timeout = engine.idle_connection_timeout;
+    pool_options.single_threaded = engine.io_threads <= 1;
     state->pool = std::make_shared<ConnectionPool>(core_->io.get_executor(), pool_options);
     core_->state->add_pool(state->pool);
     return std::shared_ptr<StreamingHttpClient>(std::make_shared<HttpClientImpl>(core_, std::move(state)));

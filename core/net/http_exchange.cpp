@@ -27,6 +27,9 @@ std::optional<asio::ip::address> parse_ip(const std::string& host) {
 
 std::string_view to_std(beast::string_view view) { return std::string_view(view.data(), view.size()); }
 
+// Free space for each read of a response: Beast's own upper bound for one read.
+constexpr std::size_t kReadBufferBytes = 64 * 1024;
+
 }  // namespace
 
 // ---- EngineState ----
@@ -253,7 +256,7 @@ void Exchange::acquire(bool allow_reuse) {
     return;
   }
   try {
-    connection_ = std::make_shared<Connection>(pool.io(), client_->tls, key_);
+    connection_ = std::make_shared<Connection>(pool.make_serial_executor(), client_->tls, key_);
   } catch (const std::exception& e) {  // SSL_new failing under memory pressure
     return finish(Status::retryable(op_ + std::string(" \"") + url_ + "\": " + e.what()), FailureReason::kInternal,
                   mpf::HttpResponse{});
@@ -388,6 +391,10 @@ void Exchange::read() {
     parser.body_limit(client_->options.max_response_bytes);
   }
   parser.header_limit(client_->engine->options().max_response_header_bytes);
+  // Beast reads into the buffer's free capacity, at least 512 bytes: an empty buffer would take a
+  // 47 kB kubelet response in ~90 reads, each a trip through the event loop. (Parked connections free
+  // it, so this costs memory only while a response is read.)
+  connection_->buffer().reserve(kReadBufferBytes);
   connection_->tcp().expires_at(request_.deadline);
   // Header first, then body. Beast 1.74 loses the Content-Length vs body_limit error when a whole
   // response is parsed in one eager pass (basic_parser::put ignores finish_header's error code and goes

@@ -10,6 +10,11 @@
 #include "mpf/sdk/duration.h"
 
 namespace mpf::core {
+namespace {
+
+constexpr std::chrono::nanoseconds kStartGrid = std::chrono::milliseconds(10);
+
+}  // namespace
 
 CycleRunner::CycleRunner(CycleEnv env, std::uint64_t number)
     : env_(env),
@@ -47,6 +52,10 @@ void CycleRunner::start(std::mt19937_64& rng) {
   for (std::size_t i = 0; i < total; ++i) {
     TargetRun& run = targets_[i];
     auto delay = std::chrono::nanoseconds(spread.count() > 0 ? offset(rng) : 0);
+    // On a grid, so that the starts falling in one step leave on one wake-up of this thread and of the
+    // HTTP engine's, not one each: at 5000 nodes over 4 s that is about 12 starts per 10 ms. (metrics-
+    // server draws whole milliseconds.)
+    if (spread > kStartGrid * 4) delay -= delay % kStartGrid;
     if (delay.count() == 0) {
       run.phase = Phase::kQueued;
       ready_.push_back(i);

@@ -37,21 +37,15 @@ std::vector<unsigned char> de_bruijn_order3() {
   return sequence;
 }
 
+// What the holes are filled with while compressing: each hole takes the next bytes of this de Bruijn
+// stream, so no two holes within a window share three consecutive bytes: the compressor can only carry
+// a hole's first or last two bytes over from another hole at the same place in it, which stays correct
+// once every hole holds the same text.
 const std::vector<unsigned char>& fill_stream() {
   static const std::vector<unsigned char> stream = de_bruijn_order3();
   return stream;
 }
 
-// Fills every hole with the next bytes of the de Bruijn stream, so no two holes within a window
-// share three consecutive bytes: the compressor can only carry a hole's first or last two bytes over
-// from another hole at the same place in it, which stays correct once every hole holds the same text.
-void fill_holes(std::string& text, std::span<const std::size_t> holes, std::size_t width) {
-  const std::vector<unsigned char>& stream = fill_stream();
-  std::size_t cursor = 0;
-  for (std::size_t hole : holes) {
-    for (std::size_t i = 0; i < width; ++i) text[hole + i] = static_cast<char>(stream[cursor++ % kCycle]);
-  }
-}
 
 // Reads a deflate stream bit by bit (LSB first), as RFC 1951 packs it.
 class BitReader {
@@ -255,29 +249,53 @@ std::optional<PatchableGzip> PatchableGzip::compress(std::string_view text, std:
         crc32_combine_gen(static_cast<z_off_t>(next_end - (holes[i] + hole_width)))));
   }
 
-  std::string filled(text);
-  fill_holes(filled, holes, hole_width);
-
+  // Deflated piece by piece: the text with its holes filled goes through a bounded buffer, and the
+  // output grows as it comes. A copy of a 50 MiB list plus an output buffer of deflateBound (larger
+  // than the input) would add twice the list to the peak, for a result a tenth of its size. zlib's
+  // output does not depend on how its input is split.
   z_stream stream{};
   if (deflateInit2(&stream, 1, Z_DEFLATED, -15, 9, Z_FIXED) != Z_OK) return std::nullopt;
-  out.deflated_.resize(deflateBound(&stream, static_cast<uLong>(filled.size())) + 64);
-  stream.next_in = reinterpret_cast<Bytef*>(filled.data());
-  stream.next_out = reinterpret_cast<Bytef*>(out.deflated_.data());
-  std::size_t in_left = filled.size();
-  std::size_t out_left = out.deflated_.size();
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    const auto in_chunk = static_cast<uInt>(std::min<std::size_t>(in_left, 1u << 30));
-    const auto out_chunk = static_cast<uInt>(std::min<std::size_t>(out_left, 1u << 30));
-    stream.avail_in = in_chunk;
-    stream.avail_out = out_chunk;
-    rc = deflate(&stream, in_left == in_chunk ? Z_FINISH : Z_NO_FLUSH);
-    in_left -= in_chunk - stream.avail_in;
-    out_left -= out_chunk - stream.avail_out;
+  constexpr std::size_t kPieceBytes = 256 * 1024;
+  const std::vector<unsigned char>& fill = fill_stream();
+  std::string piece;
+  piece.reserve(kPieceBytes + hole_width);
+  std::size_t fill_cursor = 0;
+  std::size_t next_hole = 0;
+  std::size_t at = 0;
+  bool ok = true;
+  auto pump = [&](int flush) {
+    stream.next_in = reinterpret_cast<Bytef*>(piece.data());
+    stream.avail_in = static_cast<uInt>(piece.size());
+    int rc = Z_OK;
+    do {
+      const std::size_t before = out.deflated_.size();
+      const std::size_t room = std::max<std::size_t>(64 * 1024, piece.size() / 4);
+      out.deflated_.resize(before + room);
+      stream.next_out = reinterpret_cast<Bytef*>(out.deflated_.data() + before);
+      stream.avail_out = static_cast<uInt>(room);
+      rc = deflate(&stream, flush);
+      out.deflated_.resize(before + room - stream.avail_out);
+      if (rc == Z_STREAM_ERROR) return false;
+    } while (stream.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+    piece.clear();
+    return flush != Z_FINISH || rc == Z_STREAM_END;
+  };
+  while (ok && at < text.size()) {
+    if (next_hole < holes.size() && holes[next_hole] == at) {
+      for (std::size_t i = 0; i < hole_width; ++i) piece.push_back(static_cast<char>(fill[fill_cursor++ % kCycle]));
+      at += hole_width;
+      ++next_hole;
+    } else {
+      const std::size_t stop = next_hole < holes.size() ? holes[next_hole] : text.size();
+      const std::size_t n = std::min(stop - at, kPieceBytes - std::min(piece.size(), kPieceBytes));
+      piece.append(text.substr(at, n));
+      at += n;
+    }
+    if (piece.size() >= kPieceBytes) ok = pump(Z_NO_FLUSH);
   }
+  if (ok) ok = pump(Z_FINISH);
   deflateEnd(&stream);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  out.deflated_.resize(out.deflated_.size() - out_left);
+  if (!ok) return std::nullopt;
 
   std::vector<std::uint64_t> bits;
   bits.reserve(holes.size() * hole_width);

@@ -108,7 +108,7 @@ std::string KubeletRequestMetrics::tls_failure_reason(std::string_view message) 
 
 void KubeletRequestMetrics::set_nodes(const std::vector<std::string>& nodes) noexcept {
   try {
-    std::set<std::string, std::less<>> listed(nodes.begin(), nodes.end());
+    NameSet listed(nodes.begin(), nodes.end());
     std::lock_guard lock(mu_);
     listed_once_ = true;
     listed_ = std::move(listed);

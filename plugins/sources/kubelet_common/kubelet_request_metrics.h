@@ -3,12 +3,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "mpf/sdk/self_metrics.h"
@@ -94,8 +94,14 @@ class KubeletRequestMetrics {
   std::shared_ptr<Counter> failed_;
   mutable std::mutex mu_;
   bool listed_once_ = false;                         // guarded by mu_
-  std::set<std::string, std::less<>> listed_;        // guarded by mu_
-  std::map<std::string, NodeSeries, std::less<>> series_;  // guarded by mu_
+  // Hashed, looked up by string_view: record() runs once per scrape, thousands per cycle.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
+  };
+  using NameSet = std::unordered_set<std::string, NameHash, std::equal_to<>>;
+  NameSet listed_;                                                            // guarded by mu_
+  std::unordered_map<std::string, NodeSeries, NameHash, std::equal_to<>> series_;  // guarded by mu_
   std::map<std::string, std::shared_ptr<Counter>, std::less<>> tls_failures_;  // by reason; guarded by mu_
 };
 
