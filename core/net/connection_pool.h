@@ -26,9 +26,10 @@ using IoExecutor = boost::asio::io_context::executor_type;
 // trip through the event loop to every completion, and a scrape has dozens.
 using Strand = boost::asio::any_io_executor;
 
-// One TCP (optionally TLS) connection to one host:port. Everything on it runs on its own strand, so
-// connections to different targets progress in parallel on a multi-threaded engine. A connection is
-// used by one exchange at a time; between exchanges it sits idle in a ConnectionPool.
+// One TCP (optionally TLS) connection to one host:port. Everything on it runs on its serial executor
+// (its own strand on a multi-threaded engine, so connections to different targets progress in
+// parallel; the io_context itself on a single-threaded one). A connection is used by one exchange at
+// a time; between exchanges it sits idle in a ConnectionPool, holding no transfer buffers.
 class Connection {
  public:
   // `tls` null: plain HTTP. The context is shared by every connection of a client and outlives them.

@@ -325,5 +325,28 @@ TEST(ClusterModelTest, SameRenameSequenceSameNames) {
   EXPECT_EQ(fingerprint(a, kDefaultAnchorUnixNs / kMs + 60000), fingerprint(b, kDefaultAnchorUnixNs / kMs + 60000));
 }
 
+// The scale driver runs the farm with --stats-interval-ms 0 and the API server with the default: the
+// stats timing must not change which pods a rename replaces, nor their new names.
+TEST(ClusterModelTest, RenamesAgreeWhateverTheStatsInterval) {
+  ModelConfig farm_config = small_config();
+  farm_config.stats_interval_ms = 0;
+  ModelConfig api_config = small_config();
+  api_config.stats_interval_ms = 10000;
+  ClusterModel farm(farm_config);
+  ClusterModel api(api_config);
+  for (uint32_t g = 1; g <= 3; ++g) {
+    farm.rename_pods(g, kDefaultAnchorUnixNs + g * 15000 * kMs);
+    api.rename_pods(g, kDefaultAnchorUnixNs + g * 15000 * kMs + 3 * kMs);  // a little later, as over HTTP
+    for (uint32_t n = 0; n < farm.nodes().size(); ++n) {
+      for (uint32_t p = 0; p < farm.node(n).pods.size(); ++p) {
+        const PodSpec& f = farm.node(n).pods[p];
+        const PodSpec& a = api.node(n).pods[p];
+        ASSERT_EQ(f.namespace_name + "/" + f.name, a.namespace_name + "/" + a.name) << "generation " << g;
+        ASSERT_EQ(f.uid, a.uid);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mpf::sim

@@ -31,10 +31,14 @@ class SeededRandom {
     return z ^ (z >> 31);
   }
 
-  // Uniform in [lo, hi], both inclusive.
+  // Uniform in [lo, hi], both inclusive. Always takes one draw, even from a one-value range: the
+  // draws after it must not depend on a setting that narrows a range (a farm run with
+  // --stats-interval-ms 0 and an API server with the default must still agree on every pod's churn
+  // slot and name).
   uint64_t uniform(uint64_t lo, uint64_t hi) {
+    const uint64_t drawn = next();
     if (hi <= lo) return lo;
-    return lo + next() % (hi - lo + 1);
+    return lo + drawn % (hi - lo + 1);
   }
   int64_t uniform_signed(int64_t lo, int64_t hi) {
     return lo + static_cast<int64_t>(uniform(0, static_cast<uint64_t>(hi - lo)));
