@@ -51,7 +51,7 @@ CertificateIdentities identities_of(X509* cert) {
 
 }  // namespace
 
-Connection::Connection(Strand serial, std::shared_ptr<asio::ssl::context> tls, std::string key)
+Connection::Connection(SerialExecutor serial, std::shared_ptr<asio::ssl::context> tls, std::string key)
     : strand_(std::move(serial)), key_(std::move(key)), tls_context_(std::move(tls)), resolve_timer_(strand_) {
   if (tls_context_) {
     secure_.emplace(strand_, *tls_context_);
@@ -131,13 +131,10 @@ void Connection::close() noexcept {
 }
 
 ConnectionPool::ConnectionPool(const IoExecutor& io, ConnectionPoolOptions options)
-    : io_(io),
-      strand_(options.single_threaded ? Strand(io) : Strand(asio::make_strand(io))),
-      options_(options),
-      sweep_timer_(strand_) {}
+    : io_(io), options_(options), strand_(make_serial_executor()), sweep_timer_(strand_) {}
 
-Strand ConnectionPool::make_serial_executor() const {
-  return options_.single_threaded ? Strand(io_) : Strand(asio::make_strand(io_));
+SerialExecutor ConnectionPool::make_serial_executor() const {
+  return options_.single_threaded ? SerialExecutor(io_) : SerialExecutor(asio::make_strand(io_));
 }
 
 std::shared_ptr<Connection> ConnectionPool::take(const std::string& key) {

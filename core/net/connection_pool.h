@@ -24,7 +24,7 @@ using IoExecutor = boost::asio::io_context::executor_type;
 // What serializes the handlers of one connection or pool: a strand when several threads run the
 // engine, the io_context's own executor when one does (the default). A strand there would only add a
 // trip through the event loop to every completion, and a scrape has dozens.
-using Strand = boost::asio::any_io_executor;
+using SerialExecutor = boost::asio::any_io_executor;
 
 // One TCP (optionally TLS) connection to one host:port. Everything on it runs on its serial executor
 // (its own strand on a multi-threaded engine, so connections to different targets progress in
@@ -34,9 +34,9 @@ class Connection {
  public:
   // `tls` null: plain HTTP. The context is shared by every connection of a client and outlives them.
   // `serial`: from ConnectionPool::make_serial_executor().
-  Connection(Strand serial, std::shared_ptr<boost::asio::ssl::context> tls, std::string key);
+  Connection(SerialExecutor serial, std::shared_ptr<boost::asio::ssl::context> tls, std::string key);
 
-  const Strand& strand() const { return strand_; }
+  const SerialExecutor& strand() const { return strand_; }
   // "host:port" as dialled (Go's JoinHostPort), the pool's key.
   const std::string& key() const { return key_; }
   bool is_tls() const { return secure_.has_value(); }
@@ -79,7 +79,7 @@ class Connection {
   // OpenSSL's verify callback: records the first failure of the chain walk in verify_failure().
   static int on_verify(int preverified, X509_STORE_CTX* store);
 
-  Strand strand_;
+  SerialExecutor strand_;
   std::string key_;
   std::shared_ptr<boost::asio::ssl::context> tls_context_;
   std::optional<boost::beast::tcp_stream> plain_;
@@ -103,9 +103,9 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   ConnectionPool(const IoExecutor& io, ConnectionPoolOptions options);
 
   const IoExecutor& io() const { return io_; }
-  const Strand& strand() const { return strand_; }
+  const SerialExecutor& strand() const { return strand_; }
   // A new strand, or the io_context's executor when single-threaded.
-  Strand make_serial_executor() const;
+  SerialExecutor make_serial_executor() const;
 
   // The most recently used healthy idle connection to `key`, or null; stale ones are closed on the way.
   std::shared_ptr<Connection> take(const std::string& key);
@@ -121,8 +121,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   void sweep();
 
   IoExecutor io_;
-  Strand strand_;
-  ConnectionPoolOptions options_;
+  ConnectionPoolOptions options_;  // before strand_, which is made from it
+  SerialExecutor strand_;
   std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle_;
   boost::asio::steady_timer sweep_timer_;
   bool sweep_armed_ = false;

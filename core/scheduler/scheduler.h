@@ -29,7 +29,8 @@ struct SchedulerOptions {
   // Scrapes running at once over all sources' targets; the rest wait in a FIFO. Default: 1000.
   std::size_t max_in_flight = 1000;
   // Start offsets are drawn from U[0, min(jitter_per_target * targets, max_jitter)], as
-  // metrics-server staggers its node scrapes. Defaults: 8ms and 4s.
+  // metrics-server staggers its node scrapes, rounded down to a 10 ms grid when the spread is wider
+  // than 40 ms (starts of one step leave together). Defaults: 8ms and 4s.
   std::chrono::nanoseconds jitter_per_target{std::chrono::milliseconds(8)};
   std::chrono::nanoseconds max_jitter{std::chrono::seconds(4)};
   // Seed of the jitter generator; 0 draws one from std::random_device. Default: 0.
